@@ -1,0 +1,28 @@
+# Build options. See docs/building.md for how each is used.
+set(SILT_SANITIZE "" CACHE STRING
+    "Sanitizers for every target: 'address;undefined', 'thread', or empty")
+option(SILT_BUILD_BENCH "Build the Google Benchmark programs under tests/bench" OFF)
+option(SILT_BUILD_FUZZ "Build libFuzzer targets under tests/fuzz (needs clang)" OFF)
+
+if(SILT_SANITIZE)
+  if("thread" IN_LIST SILT_SANITIZE AND "address" IN_LIST SILT_SANITIZE)
+    message(FATAL_ERROR "SILT_SANITIZE: 'thread' cannot be combined with 'address'")
+  endif()
+  foreach(s IN LISTS SILT_SANITIZE)
+    if(NOT s MATCHES "^(address|undefined|thread|leak)$")
+      message(FATAL_ERROR "SILT_SANITIZE: unknown sanitizer '${s}' (use address, undefined, thread)")
+    endif()
+  endforeach()
+  list(JOIN SILT_SANITIZE "," silt_sanitizers)
+  add_compile_options(-fsanitize=${silt_sanitizers} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${silt_sanitizers})
+endif()
+
+if(SILT_BUILD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SILT_BUILD_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
+  endif()
+  # Instrument all code for coverage; only the fuzz executables link libFuzzer's main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

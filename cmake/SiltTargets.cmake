@@ -1,0 +1,72 @@
+# Helpers that give every Silt target the same shape.
+
+# Warnings are errors in project code only (generated code and system headers are exempt).
+function(silt_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+endfunction()
+
+# silt_library(<name> SOURCES ... [DEPS ...]): one static library per leaf folder. Includes start
+# at the repo root, so every header is reached as "shared/status/status.h".
+function(silt_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  silt_warnings(${name})
+endfunction()
+
+# silt_executable(<name> SOURCES ... [DEPS ...]): a product binary in build/bin/.
+function(silt_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  silt_warnings(${name})
+endfunction()
+
+# silt_test(<name> SOURCES ... [DEPS ...]): a GoogleTest binary in build/tests/; each TEST is
+# its own ctest entry (discovered when ctest runs, so sanitizer builds do not run it at build time).
+include(GoogleTest)
+function(silt_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest GTest::gtest_main)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  silt_warnings(${name})
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+                       WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/tests
+                       PROPERTIES TIMEOUT 300)
+endfunction()
+
+# silt_benchmark(<name> SOURCES ... [DEPS ...]): a Google Benchmark program (SILT_BUILD_BENCH=ON).
+function(silt_benchmark name)
+  if(NOT SILT_BUILD_BENCH)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  silt_warnings(${name})
+endfunction()
+
+# silt_fuzzer(<name> SOURCE <file> CORPUS <dir> [DEPS ...]): a fuzz target defining
+# LLVMFuzzerTestOneInput. Always built as <name>_regression with a small driver that replays every
+# corpus file (a ctest entry, so CI runs the corpus with any compiler); with SILT_BUILD_FUZZ=ON it
+# is also built as <name>, a libFuzzer binary for coverage-guided runs.
+function(silt_fuzzer name)
+  cmake_parse_arguments(ARG "" "SOURCE;CORPUS" "DEPS" ${ARGN})
+  add_executable(${name}_regression ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cc)
+  target_link_libraries(${name}_regression PRIVATE ${ARG_DEPS})
+  set_target_properties(${name}_regression PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  silt_warnings(${name}_regression)
+  add_test(NAME fuzz_regression.${name}
+           COMMAND ${name}_regression ${ARG_CORPUS})
+  set_tests_properties(fuzz_regression.${name} PROPERTIES TIMEOUT 600)
+  if(SILT_BUILD_FUZZ)
+    add_executable(${name} ${ARG_SOURCE})
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    silt_warnings(${name})
+  endif()
+endfunction()
