@@ -1,5 +1,6 @@
 #include "shared/hash/xxh3.h"
 
+#define XXH_STATIC_LINKING_ONLY  // exposes XXH3_state_t so the state can live inline
 #include <xxhash.h>
 
 namespace silt::hash {
