@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "shared/fs/posix_file_system.h"
-#include "tests/unit/shared/fs/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace silt::fs {
 namespace {
+
+using ::silt::testing::TempDir;
 
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;

@@ -11,10 +11,12 @@
 #include <thread>
 #include <vector>
 
-#include "tests/unit/shared/fs/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace silt::fs {
 namespace {
+
+using ::silt::testing::TempDir;
 
 // Bytes that differ at every offset, so a misplaced read shows.
 std::string Pattern(size_t size, unsigned seed = 0) {

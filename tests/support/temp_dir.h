@@ -10,7 +10,7 @@
 #include <string>
 #include <system_error>
 
-namespace silt::fs {
+namespace silt::testing {
 
 class TempDir {
  public:
@@ -18,7 +18,7 @@ class TempDir {
     const char* base = std::getenv("TMPDIR");
     std::string pattern = base != nullptr && *base != '\0' ? base : "/tmp";
     while (pattern.size() > 1 && pattern.back() == '/') pattern.pop_back();
-    pattern += "/silt-fs-test-XXXXXX";
+    pattern += "/silt-test-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       ADD_FAILURE() << "mkdtemp " << pattern << " failed";
     }
@@ -39,4 +39,4 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace silt::fs
+}  // namespace silt::testing
