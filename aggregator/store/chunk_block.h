@@ -1,0 +1,95 @@
+// ChunkBlock: one decompressed block of a chunk file, parsed and checked once, with an index of
+// its entries so they can be read in either direction and found by timestamp. This is what the
+// BlockCache holds. ChunkBlockIterator walks one block forward or backward.
+//
+// Thread-safety: a ChunkBlock is immutable after Parse and shared (shared_ptr) between readers
+// and the cache; any number of threads may read it. An iterator is used by one thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aggregator/store/chunk_layout.h"
+#include "shared/labels/label_set.h"
+#include "shared/status/result.h"
+
+namespace silt::store {
+
+enum class Direction {
+  kForward,   // oldest first; equal timestamps in insertion order
+  kBackward,  // newest first; equal timestamps in reverse insertion order
+};
+
+class ChunkBlock {
+ public:
+  // Parses the decompressed entries of the block `info` describes. Corruption (naming the entry
+  // index and byte offset) when the bytes do not hold exactly info.entry_count well-formed
+  // entries in timestamp order spanning exactly [info.min_ts, info.max_ts].
+  static Result<std::shared_ptr<const ChunkBlock>> Parse(std::string data, const BlockInfo& info);
+
+  size_t size() const { return entries_.size(); }
+  // Accessors take an index < size(). Views point into this block and live as long as it.
+  int64_t timestamp(size_t i) const { return entries_[i].ts; }
+  std::string_view line(size_t i) const {
+    return std::string_view(data_).substr(entries_[i].line_offset, entries_[i].line_size);
+  }
+  size_t metadata_count(size_t i) const { return entries_[i].metadata_count; }
+  // Appends the structured metadata pairs of entry `i`, in the order they were written.
+  void AppendMetadata(size_t i, std::vector<labels::LabelView>* out) const;
+
+  // The first index whose timestamp is >= `ts` (size() when none).
+  size_t LowerBound(int64_t ts) const;
+  // The first index whose timestamp is > `ts` (size() when none).
+  size_t UpperBound(int64_t ts) const;
+
+  // Heap bytes held, as charged to the BlockCache.
+  size_t MemoryBytes() const {
+    return sizeof(*this) + data_.capacity() + entries_.capacity() * sizeof(EntryRef);
+  }
+
+ private:
+  struct EntryRef {
+    int64_t ts;
+    uint32_t line_offset;
+    uint32_t line_size;
+    uint32_t metadata_offset;  // of the first name's length
+    uint32_t metadata_count;
+  };
+
+  ChunkBlock() = default;
+  Status ParseEntries(const BlockInfo& info);
+
+  std::string data_;
+  std::vector<EntryRef> entries_;
+};
+
+// Walks the entries of one block. Starts at the first entry in its direction.
+class ChunkBlockIterator {
+ public:
+  ChunkBlockIterator(std::shared_ptr<const ChunkBlock> block, Direction direction);
+
+  bool Valid() const { return pos_ >= 0 && static_cast<size_t>(pos_) < block_->size(); }
+  // Precondition for Next and the accessors: Valid().
+  void Next() { pos_ += direction_ == Direction::kForward ? 1 : -1; }
+  // Forward: moves to the first entry with timestamp >= `ts`. Backward: to the last entry with
+  // timestamp <= `ts`. Invalid when there is none.
+  void Seek(int64_t ts);
+
+  int64_t timestamp() const { return block_->timestamp(index()); }
+  std::string_view line() const { return block_->line(index()); }
+  void AppendMetadata(std::vector<labels::LabelView>* out) const {
+    block_->AppendMetadata(index(), out);
+  }
+  size_t index() const { return static_cast<size_t>(pos_); }
+
+ private:
+  std::shared_ptr<const ChunkBlock> block_;
+  Direction direction_;
+  ptrdiff_t pos_;
+};
+
+}  // namespace silt::store

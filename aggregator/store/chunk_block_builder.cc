@@ -1,0 +1,62 @@
+#include "aggregator/store/chunk_block_builder.h"
+
+#include <cassert>
+
+#include "aggregator/bloom/bloom_filter.h"
+#include "aggregator/store/binary_coding.h"
+
+namespace silt::store {
+namespace {
+
+void PutLengthPrefixed(std::string_view bytes, std::string* out) {
+  PutVarint64(bytes.size(), out);
+  out->append(bytes);
+}
+
+}  // namespace
+
+size_t ChunkBlockBuilder::EncodedSizeBound(std::string_view line,
+                                           std::span<const labels::LabelView> metadata) {
+  size_t size = 10 + VarintLength(line.size()) + line.size() + VarintLength(metadata.size());
+  for (const labels::LabelView& pair : metadata) {
+    size += VarintLength(pair.name.size()) + pair.name.size() + VarintLength(pair.value.size()) +
+            pair.value.size();
+  }
+  return size;
+}
+
+void ChunkBlockBuilder::Add(int64_t timestamp, std::string_view line,
+                            std::span<const labels::LabelView> metadata) {
+  assert(empty() || timestamp >= max_ts_);
+  if (empty()) min_ts_ = max_ts_ = timestamp;
+  // Unsigned: the difference of two int64 may exceed INT64_MAX.
+  PutVarint64(static_cast<uint64_t>(timestamp) - static_cast<uint64_t>(max_ts_), &data_);
+  PutLengthPrefixed(line, &data_);
+  PutVarint64(metadata.size(), &data_);
+  for (const labels::LabelView& pair : metadata) {
+    PutLengthPrefixed(pair.name, &data_);
+    PutLengthPrefixed(pair.value, &data_);
+  }
+  max_ts_ = timestamp;
+  ++entry_count_;
+  if (!build_bloom_) return;
+  auto add_term = [this](std::string_view term) { bloom_.Add(term); };
+  extractor_.ForEachLineTerm(line, add_term);
+  for (const labels::LabelView& pair : metadata) {
+    extractor_.ForEachPairTerm(pair.name, pair.value, add_term);
+  }
+}
+
+void ChunkBlockBuilder::AppendBloom(double false_positive_rate, std::string* out) {
+  assert(build_bloom_);
+  bloom_.Build(false_positive_rate).AppendTo(out);
+}
+
+void ChunkBlockBuilder::Reset() {
+  data_.clear();
+  bloom_.Clear();
+  entry_count_ = 0;
+  min_ts_ = max_ts_ = 0;
+}
+
+}  // namespace silt::store

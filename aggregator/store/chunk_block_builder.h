@@ -1,0 +1,54 @@
+// ChunkBlockBuilder: encodes the entries of one block (chunk_format.h "entry") while collecting
+// the hashes of their bloom terms, then builds the block's bloom filter. The chunk writer owns
+// one and resets it after each block. Not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "aggregator/bloom/bloom_builder.h"
+#include "aggregator/bloom/term_extractor.h"
+#include "shared/labels/label_set.h"
+
+namespace silt::store {
+
+class ChunkBlockBuilder {
+ public:
+  // With `build_bloom` false no terms are collected and AppendBloom must not be called.
+  explicit ChunkBlockBuilder(bool build_bloom) : build_bloom_(build_bloom) {}
+
+  // An upper bound of the bytes Add appends for this entry.
+  static size_t EncodedSizeBound(std::string_view line,
+                                 std::span<const labels::LabelView> metadata);
+
+  // Appends an entry. Precondition: `timestamp` >= the previous entry's.
+  void Add(int64_t timestamp, std::string_view line, std::span<const labels::LabelView> metadata);
+
+  bool empty() const { return entry_count_ == 0; }
+  uint32_t entry_count() const { return entry_count_; }
+  int64_t min_ts() const { return min_ts_; }
+  int64_t max_ts() const { return max_ts_; }
+  // The encoded entries so far.
+  std::string_view data() const { return data_; }
+
+  // Appends the serialized bloom filter of the terms of every entry added since the last Reset,
+  // sized for their distinct count at `false_positive_rate`.
+  void AppendBloom(double false_positive_rate, std::string* out);
+
+  // Starts the next block; buffers keep their capacity.
+  void Reset();
+
+ private:
+  bool build_bloom_;
+  std::string data_;
+  uint32_t entry_count_ = 0;
+  int64_t min_ts_ = 0;
+  int64_t max_ts_ = 0;
+  bloom::TermExtractor extractor_;
+  bloom::BloomBuilder bloom_;
+};
+
+}  // namespace silt::store
