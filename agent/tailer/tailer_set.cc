@@ -12,6 +12,9 @@ namespace {
 
 std::string Offset(uint64_t offset) { return "offset " + std::to_string(offset); }
 
+// An entry whose file is gone (TailerSet::MarkFileGone): it only records its path's last look.
+bool FileIsGone(const Position& entry) { return entry.identity == FileIdentity{}; }
+
 }  // namespace
 
 TailerSet::TailerSet(fs::FileSystem* fs, PositionsStore* positions, SourceIdGenerator* ids,
@@ -130,7 +133,7 @@ void TailerSet::RestoreEntriesOf(const std::string& path, PathState* state,
     bool open = std::any_of(files_.begin(), files_.end(), [&](const auto& f) {
       return !f->closed && f->tailer->source_id() == id;
     });
-    if (entry != nullptr && !open) entries.push_back(*entry);
+    if (entry != nullptr && !open && !FileIsGone(*entry)) entries.push_back(*entry);
   }
   restorable_.erase(path);
   if (info != nullptr) {
@@ -327,11 +330,20 @@ std::optional<Position> TailerSet::FindEntryFor(const OpenedFile& opened,
       stale.push_back(entry->source_id);
     }
   }
-  for (uint64_t id : stale) {
-    positions_->Remove(id);
-    closed_read_end_.erase(id);
-  }
+  for (uint64_t id : stale) MarkFileGone(id);
   return found;
+}
+
+void TailerSet::MarkFileGone(uint64_t source_id) {
+  // Not removed: it may be its path's only entry, and the path's last look (InitPathState) would
+  // go with it (at this restart when that path is resolved after the one holding the reused
+  // inode, or at the next one), so rotations missed at that path would never be looked for.
+  const Position* entry = positions_->Find(source_id);
+  assert(entry != nullptr);
+  Position gone = *entry;
+  gone.identity = FileIdentity{};  // matches no file: (device, inode) (0, 0) is never stat'ed
+  positions_->Put(gone);
+  closed_read_end_.erase(source_id);
 }
 
 }  // namespace silt::agent

@@ -189,8 +189,13 @@ class TailerSet {
                        uint64_t resume_at);
   // The stored entry for the file `opened`, if it is a file seen before (same inode, its first
   // bytes still match, at least as long as the saved offset). Entries with the inode that do not
-  // match are stale (inode reused) and are removed, except `ignored_source_id`'s.
+  // match are stale (inode reused, or the file shrank unseen): MarkFileGone, except
+  // `ignored_source_id`'s.
   std::optional<Position> FindEntryFor(const OpenedFile& opened, uint64_t ignored_source_id = 0);
+  // The file of `source_id`'s entry (which must exist) is gone: the entry loses its identity, so
+  // it matches no file again, and stays until forget_after as its path's record of when a file
+  // there was last looked at (PathState::rotated_since_ns after a restart).
+  void MarkFileGone(uint64_t source_id);
 
   TrackedFile* Track(OpenedFile opened, uint64_t source_id, uint64_t offset,
                      const std::string& label_path, const std::string& at_path);

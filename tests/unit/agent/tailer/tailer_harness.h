@@ -56,6 +56,15 @@ class RecordingSink final : public BatchSink {
     }
     return out;
   }
+  // The lines of one watched path's stream (rotated files included), in delivery order.
+  std::vector<std::string> LinesAt(const std::string& path) const {
+    std::vector<std::string> out;
+    for (const SourceChunk& c : chunks_) {
+      if (c.path != path) continue;
+      for (const Line& line : c.lines) out.push_back(line.text);
+    }
+    return out;
+  }
   // Source ids in order of first delivery.
   std::vector<uint64_t> Sources() const {
     std::vector<uint64_t> out;

@@ -290,6 +290,60 @@ TEST(TailerSetTest, WatchingRotatedNamesTooDoesNotDuplicate) {
   EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "a2", "b1", "a3"));
 }
 
+// Inode reuse as the agent sees it: the (device, inode) of a file it knew shows up at another
+// watched path holding other bytes. Moving the very inode there with new content makes that
+// deterministic (a freed inode's reuse depends on the file system's allocator).
+TEST(TailerSetTest, InodeReusedAtAnotherPathWhileDownStillFindsItsPathsMissedRotation) {
+  TailerHarness h;
+  h.Append("a.log", "a1\n");
+  h.Append("b.log", "b1\n");
+  h.Rescan({"a.log", "b.log"});
+  h.Drain();
+  h.ConfirmAll();
+  h.Kill(/*flush_first=*/true);
+  h.Rename("a.log", "a.log.1");
+  h.Truncate("b.log");
+  h.Append("b.log", "a2 in b.log's old inode\n");
+  h.Rename("b.log", "a.log");  // resolved first at the restart: b.log's entry is stale
+  h.Append("b.log", "b2\n");
+  h.Rename("b.log", "b.log.1");  // a rotation of b.log the agent never saw
+  h.Append("b.log", "b3\n");
+  ASSERT_TRUE(h.Start().ok());
+  h.Rescan({"a.log", "b.log"});
+  h.Drain();
+  EXPECT_THAT(h.sink().LinesAt(h.Path("a.log")), ElementsAre("a1", "a2 in b.log's old inode"));
+  EXPECT_THAT(h.sink().LinesAt(h.Path("b.log")), ElementsAre("b1", "b2", "b3"));
+  EXPECT_EQ(h.tailers().stats().rotated_found, 1u);
+}
+
+TEST(TailerSetTest, InodeReusedAtAnotherPathKeepsTheOldPathsLastLookAcrossARestart) {
+  TailerHarness h;
+  h.Append("a.log", "a1\n");
+  h.Append("b.log", "b1\n");
+  h.Rescan({"a.log", "b.log"});
+  h.Drain();
+  h.Rename("b.log", "moved");
+  h.Changed("b.log");  // gone: drained and closed; its entry is b.log's only one
+  h.Drain();
+  h.Rename("a.log", "a.log.1");
+  h.Truncate("moved");
+  h.Append("moved", "a2 in b.log's old inode\n");
+  h.Rename("moved", "a.log");
+  h.Changed("a.log");  // b.log's entry is stale now
+  h.Drain();
+  h.ConfirmAll();
+  h.Kill(/*flush_first=*/true);
+  h.Append("b.log", "b2\n");
+  h.Rename("b.log", "b.log.1");  // created and rotated while the agent was down
+  h.Append("b.log", "b3\n");
+  ASSERT_TRUE(h.Start().ok());
+  h.Rescan({"a.log", "b.log"});
+  h.Drain();
+  EXPECT_THAT(h.sink().LinesAt(h.Path("a.log")), ElementsAre("a1", "a2 in b.log's old inode"));
+  EXPECT_THAT(h.sink().LinesAt(h.Path("b.log")), ElementsAre("b1", "b2", "b3"));
+  EXPECT_EQ(h.tailers().stats().rotated_found, 1u);
+}
+
 TEST(TailerSetTest, TooManyRotatedFilesAbandonsTheOldestAndCountsItsBytes) {
   TailerSet::Options options = TestOptions();
   options.max_open_rotated = 1;
