@@ -16,3 +16,11 @@ find_package(simdjson REQUIRED CONFIG)
 if(SILT_BUILD_BENCH)
   find_package(benchmark REQUIRED CONFIG)
 endif()
+find_package(ZLIB REQUIRED)
+# libhttp-parser ships no pkg-config file or CMake package: find the header and library directly.
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
+find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
+add_library(silt::http_parser UNKNOWN IMPORTED)
+set_target_properties(silt::http_parser PROPERTIES
+  IMPORTED_LOCATION ${HTTP_PARSER_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${HTTP_PARSER_INCLUDE_DIR})
