@@ -1,8 +1,10 @@
 #include "aggregator/bloom/bloom_filter.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 namespace silt::bloom {
@@ -17,8 +19,8 @@ inline uint64_t Probe(uint64_t h1, uint64_t h2, int i, uint64_t bits) {
 
 inline uint64_t SecondHash(uint64_t hash) { return ((hash >> 32) | (hash << 32)) | 1; }
 
-void PutLittleEndian(uint64_t value, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+void StoreLittleEndian32(uint32_t value, char* out) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
 }
 
 uint64_t GetLittleEndian(const char* p, int bytes) {
@@ -62,12 +64,21 @@ bool BloomFilter::MayContainHash(uint64_t hash) const {
 }
 
 void BloomFilter::AppendTo(std::string* out) const {
-  out->reserve(out->size() + SerializedSize());
-  out->push_back(static_cast<char>(kBloomFormatVersion));
-  out->push_back(static_cast<char>(hash_count_));
-  PutLittleEndian(0, 2, out);
-  PutLittleEndian(words_.size(), 4, out);
-  for (uint64_t word : words_) PutLittleEndian(word, 8, out);
+  const size_t start = out->size();
+  out->resize(start + SerializedSize());
+  char* p = out->data() + start;
+  p[0] = static_cast<char>(kBloomFormatVersion);
+  p[1] = static_cast<char>(hash_count_);
+  p[2] = p[3] = 0;
+  StoreLittleEndian32(static_cast<uint32_t>(words_.size()), p + 4);
+  p += kBloomHeaderSize;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(p, words_.data(), words_.size() * 8);
+  } else {
+    for (uint64_t word : words_) {
+      for (int i = 0; i < 8; ++i) *p++ = static_cast<char>((word >> (8 * i)) & 0xFF);
+    }
+  }
 }
 
 Result<BloomFilter> BloomFilter::Deserialize(std::string_view bytes) {
@@ -78,7 +89,8 @@ Result<BloomFilter> BloomFilter::Deserialize(std::string_view bytes) {
   auto version = static_cast<uint8_t>(bytes[0]);
   if (version != kBloomFormatVersion) {
     return Status::Corruption("bloom filter: unknown version " + std::to_string(version) +
-                              " (this build reads version 1)");
+                              " (this build reads version " + std::to_string(kBloomFormatVersion) +
+                              ")");
   }
   int k = static_cast<uint8_t>(bytes[1]);
   if (k < 1 || k > kMaxHashCount) {

@@ -10,7 +10,11 @@
 // than a blocked filter needs for the same rate.
 //
 // Serialized form (little-endian), see docs/formats/chunk.md "Bloom filter":
-//   u8 version (1) | u8 k (1..30) | u16 reserved (0) | u32 word count W (>= 1) | W x u64 bit words
+//   u8 version (2) | u8 k (1..30) | u16 reserved (0) | u32 word count W (>= 1) | W x u64 bit words
+// Version 2 has version 1's bits; it says which terms a chunk block's filter holds: since
+// version 2 a key/value pair whose value its tokens stand for may have no term (kv_term.h), so
+// a reader must know to look for the value's tokens (bloom_query.h). Version 1 was never
+// released; this build reads version 2 only.
 //
 // Thread-safety: const methods may be called concurrently; Add needs exclusive access.
 #pragma once
@@ -27,7 +31,7 @@
 namespace silt::bloom {
 
 inline constexpr double kDefaultFalsePositiveRate = 0.01;
-inline constexpr uint8_t kBloomFormatVersion = 1;
+inline constexpr uint8_t kBloomFormatVersion = 2;
 inline constexpr size_t kBloomHeaderSize = 8;
 inline constexpr int kMaxHashCount = 30;
 

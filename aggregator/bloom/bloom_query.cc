@@ -17,7 +17,14 @@ bool MayContainLiteral(const BloomFilter& filter, std::string_view literal) {
 bool MayContainKeyValue(const BloomFilter& filter, std::string_view name, std::string_view value) {
   std::string term;
   if (!MakeKeyValueTerm(name, value, &term)) return true;
-  return filter.MayContain(term);
+  if (filter.MayContain(term)) return true;
+  if (!TokensMayStandForValue(value)) return false;
+  // The writer may have left the term out because the value was in the line between non-token
+  // bytes; then each of the value's tokens (it has one: it holds digits) was added.
+  bool all_tokens = true;
+  ForEachToken(
+      value, [&](std::string_view token) { all_tokens = all_tokens && filter.MayContain(token); });
+  return all_tokens;
 }
 
 }  // namespace silt::bloom

@@ -11,11 +11,14 @@
 // `!~`), regexes and case-insensitive matches cannot skip.
 //
 // Label filter `name="value"` after `| json` or `| logfmt` (no parameters): see kv_term.h and
-// term_extractor.h. It may skip when: the matcher is string equality (not `=~`, `!=`, not a
-// numeric comparison such as `status == 200`); the value is not empty; the pipeline before the
-// filter holds only line filters and those parsers; `name` is not one of the stream's labels
-// (Loki then renames the extracted one to `name_extracted`) and does not end in `_extracted` or
-// start with `__`.
+// term_extractor.h. The block is skipped when the term `name=value` is absent and, for a value
+// that tokens may stand for (ASCII, at least four digits), also one of the value's tokens is
+// absent (the writer leaves such a term out when the value's tokens are in the line). A planner
+// may use it only when: the matcher is string equality (not `=~`, `!=`, not a numeric
+// comparison such as `status == 200`); the value is not empty; the pipeline before the filter
+// holds only line filters and those parsers; `name` is not one of the stream's labels (Loki then
+// renames the extracted one to `name_extracted`) and does not end in `_extracted` or start with
+// `__`.
 //
 // Stateless; thread-safe.
 #pragma once

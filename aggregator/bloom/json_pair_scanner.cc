@@ -1,9 +1,22 @@
 #include "aggregator/bloom/json_pair_scanner.h"
 
+#include <array>
+
 #include "aggregator/bloom/json_unescape.h"
 #include "aggregator/bloom/kv_term.h"
 
 namespace silt::bloom {
+namespace {
+
+// The bytes that end a bare value: ',', '}', ']' and JSON spaces.
+constexpr std::array<bool, 256> MakeWordEndTable() {
+  std::array<bool, 256> table{};
+  for (char c : {',', '}', ']', ' ', '\t', '\n', '\r'}) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+constexpr std::array<bool, 256> kWordEnd = MakeWordEndTable();
+
+}  // namespace
 
 struct JsonPairScanner::Cursor {
   const char* p;
@@ -20,21 +33,18 @@ struct JsonPairScanner::Cursor {
   bool ReadString(std::string_view* body, bool* has_escape) {
     const char* start = ++p;
     *has_escape = false;
-    while (p < end) {
-      if (*p == '\\') {
-        *has_escape = true;
-        if (end - p < 2) return false;
-        p += 2;
-        continue;
-      }
+    for (;;) {
+      p = FindQuoteOrBackslash(p, end);
+      if (p >= end) return false;
       if (*p == '"') {
         *body = std::string_view(start, static_cast<size_t>(p - start));
         ++p;
         return true;
       }
-      ++p;
+      *has_escape = true;  // at a backslash: skip it and the byte it escapes
+      if (end - p < 2) return false;
+      p += 2;
     }
-    return false;
   }
 
   // At '[' or '{': moves past the matching bracket, skipping strings. False when unterminated.
@@ -61,48 +71,54 @@ struct JsonPairScanner::Cursor {
   // A bare value (number, true, false, null, or anything else up to a delimiter).
   std::string_view ReadWord() {
     const char* start = p;
-    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' &&
-           *p != '\n' && *p != '\r') {
-      ++p;
-    }
+    while (p < end && !kWordEnd[static_cast<unsigned char>(*p)]) ++p;
     return std::string_view(start, static_cast<size_t>(p - start));
   }
 };
 
 namespace {
 
-// Decodes a string body into `out`; false when an escape is malformed.
-bool Decode(std::string_view body, bool has_escape, std::string* out) {
-  out->clear();
+// The decoded form of a string body: `body` itself without escapes, else decoded into `scratch`.
+// Returns false when an escape is malformed.
+bool Decode(std::string_view body, bool has_escape, std::string* scratch, std::string_view* out) {
   if (!has_escape) {
-    out->assign(body);
+    *out = body;
     return true;
   }
-  return AppendUnescaped(body, out);
+  scratch->clear();
+  if (!AppendUnescaped(body, scratch)) return false;
+  *out = *scratch;
+  return true;
 }
 
 }  // namespace
 
-void JsonPairScanner::Emit(std::string_view value, PairCallback on_pair) {
+void JsonPairScanner::Emit(std::string_view key, std::string_view value, PairCallback on_pair) {
+  if (prefix_.empty()) {
+    on_pair(NormalizedName(key, &full_name_), value);
+    return;
+  }
   full_name_.assign(prefix_);
-  AppendNormalizedName(name_, &full_name_);
+  AppendNormalizedName(key, &full_name_);
   on_pair(full_name_, value);
 }
 
-bool JsonPairScanner::ScanValue(Cursor* cursor, bool name_ok, PairCallback on_pair) {
+bool JsonPairScanner::ScanValue(Cursor* cursor, std::string_view key, bool key_ok,
+                                PairCallback on_pair) {
   if (cursor->AtEnd()) return false;
   char c = *cursor->p;
   if (c == '"') {
     std::string_view body;
     bool has_escape;
     if (!cursor->ReadString(&body, &has_escape)) return false;
-    if (name_ok && Decode(body, has_escape, &value_)) Emit(value_, on_pair);
+    std::string_view value;
+    if (key_ok && Decode(body, has_escape, &value_, &value)) Emit(key, value, on_pair);
     return true;
   }
   if (c == '[') return cursor->SkipComposite();
   std::string_view word = cursor->ReadWord();
   if (word.empty()) return false;
-  if (name_ok && word != "null") Emit(word, on_pair);
+  if (key_ok && word != "null") Emit(key, word, on_pair);
   return true;
 }
 
@@ -124,7 +140,8 @@ bool JsonPairScanner::Scan(std::string_view line, PairCallback on_pair) {
       std::string_view body;
       bool has_escape;
       if (!cursor.Peek('"') || !cursor.ReadString(&body, &has_escape)) return false;
-      bool name_ok = Decode(body, has_escape, &name_);
+      std::string_view key;
+      bool key_ok = Decode(body, has_escape, &name_, &key);
       cursor.SkipSpace();
       if (!cursor.Peek(':')) return false;
       ++cursor.p;
@@ -134,10 +151,10 @@ bool JsonPairScanner::Scan(std::string_view line, PairCallback on_pair) {
         prefix_lengths_.push_back(prefix_.size());
         // The members of an object whose name has a bad escape are still yielded, under the
         // enclosing prefix: more terms than Loki extracts, which is always safe.
-        if (name_ok) AppendNormalizedName(name_, &prefix_);
+        if (key_ok) AppendNormalizedName(key, &prefix_);
         continue;
       }
-      if (!ScanValue(&cursor, name_ok, on_pair)) return false;
+      if (!ScanValue(&cursor, key, key_ok, on_pair)) return false;
     }
     cursor.SkipSpace();
     if (cursor.Peek(',')) {

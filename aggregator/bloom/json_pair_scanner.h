@@ -28,6 +28,7 @@ namespace silt::bloom {
 class JsonPairScanner {
  public:
   // Receives a normalized flattened name and a value; both views are valid during the call only.
+  // A value that needed no unescaping (any number or word, most strings) points into the line.
   using PairCallback = FunctionRef<void(std::string_view name, std::string_view value)>;
 
   // Calls `on_pair` for each pair of the JSON object `line` starts with (after spaces). Returns
@@ -37,15 +38,16 @@ class JsonPairScanner {
 
  private:
   struct Cursor;
-  // Handles the value of member `name_` at the cursor. Returns false on a syntax error.
-  bool ScanValue(Cursor* cursor, bool name_ok, PairCallback on_pair);
-  void Emit(std::string_view value, PairCallback on_pair);
+  // Handles the value of member `key` (decoded; `key_ok` false when its escapes were malformed)
+  // at the cursor. Returns false on a syntax error.
+  bool ScanValue(Cursor* cursor, std::string_view key, bool key_ok, PairCallback on_pair);
+  void Emit(std::string_view key, std::string_view value, PairCallback on_pair);
 
   std::string prefix_;  // normalized names of the enclosing objects, concatenated
   std::vector<size_t> prefix_lengths_;
-  std::string name_;  // the current member's name, unescaped
+  std::string name_;  // the current member's name when it had escapes
   std::string full_name_;
-  std::string value_;
+  std::string value_;  // the current string value when it had escapes
 };
 
 }  // namespace silt::bloom

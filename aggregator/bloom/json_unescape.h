@@ -3,10 +3,32 @@
 // of invalid UTF-8 that Loki applies to extracted values. Stateless; thread-safe.
 #pragma once
 
+#include <bit>
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace silt::bloom {
+
+// The first '"' or '\\' in [p, end), or `end`: where a quoted string's body stops or has an
+// escape. Compares 16 bytes at a time with SSE2 where available; never reads outside the range.
+inline const char* FindQuoteOrBackslash(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto hits = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+    if (hits != 0) return p + std::countr_zero(hits);
+  }
+#endif
+  while (p < end && *p != '"' && *p != '\\') ++p;
+  return p;
+}
 
 // Appends the decoded form of `body` (the bytes between the quotes, escapes still in) to `out`.
 // Escapes: \" \\ \/ \' \b \f \n \r \t and \uXXXX (a surrogate pair becomes one code point, a lone

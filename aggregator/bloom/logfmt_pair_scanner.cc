@@ -1,6 +1,12 @@
 #include "aggregator/bloom/logfmt_pair_scanner.h"
 
+#include <array>
+#include <bit>
 #include <cstddef>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "aggregator/bloom/json_unescape.h"
 #include "aggregator/bloom/kv_term.h"
@@ -10,6 +16,46 @@ namespace {
 
 bool IsSpace(char c) { return static_cast<unsigned char>(c) <= ' '; }
 
+// The bytes that end a key or a bare value: spaces (<= ' '), '=' and '"'.
+constexpr std::array<bool, 256> MakeStopTable() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c <= ' '; ++c) table[c] = true;
+  table['='] = table['"'] = true;
+  return table;
+}
+constexpr std::array<bool, 256> kStop = MakeStopTable();
+
+#if defined(__SSE2__)
+// Bit i set when byte i of `v` is a stop byte.
+inline unsigned StopMask16(__m128i v) {
+  const __m128i space = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(' ')), v);  // v <= ' '
+  const __m128i equals = _mm_cmpeq_epi8(v, _mm_set1_epi8('='));
+  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(space, _mm_or_si128(equals, quote))));
+}
+#endif
+
+// Moves `pos` to the next stop byte (or the end). Keys and values are short, so a byte loop
+// would mispredict its exit on nearly every call; 16 bytes at a time it rarely loops.
+size_t SkipToStop(std::string_view line, size_t pos) {
+#if defined(__SSE2__)
+  const char* const data = line.data();
+  for (; pos + 16 <= line.size(); pos += 16) {
+    unsigned hits = StopMask16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos)));
+    if (hits != 0) return pos + static_cast<size_t>(std::countr_zero(hits));
+  }
+  if (pos < line.size() && line.size() >= 16) {  // the last 16 bytes, minus those before pos
+    const size_t skip = pos - (line.size() - 16);
+    unsigned hits =
+        StopMask16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + line.size() - 16))) >>
+        skip;
+    return hits != 0 ? pos + static_cast<size_t>(std::countr_zero(hits)) : line.size();
+  }
+#endif
+  while (pos < line.size() && !kStop[static_cast<unsigned char>(line[pos])]) ++pos;
+  return pos;
+}
+
 // Moves `pos` to the next byte <= ' ' (or the end): how a malformed pair is skipped.
 size_t SkipToSpace(std::string_view line, size_t pos) {
   while (pos < line.size() && !IsSpace(line[pos])) ++pos;
@@ -18,43 +64,45 @@ size_t SkipToSpace(std::string_view line, size_t pos) {
 
 enum class ValueRead { kOk, kEmpty, kMalformed, kUnterminated };
 
-// With line[*pos] the opening quote: unquotes the value into `value` and moves *pos past the
-// closing quote.
-ValueRead ReadQuotedValue(std::string_view line, size_t* pos, std::string* value) {
+// With line[*pos] the opening quote: sets *value to the unquoted value (a view into `line` when
+// it has no escape, else decoded into `scratch`) and moves *pos past the closing quote.
+ValueRead ReadQuotedValue(std::string_view line, size_t* pos, std::string* scratch,
+                          std::string_view* value) {
   bool has_escape = false;
-  size_t close = *pos + 1;
-  while (close < line.size() && line[close] != '"') {
-    if (line[close] == '\\') {
-      has_escape = true;
-      ++close;
-    }
-    ++close;
+  const char* const end = line.data() + line.size();
+  const char* close = line.data() + *pos + 1;
+  for (;;) {
+    close = FindQuoteOrBackslash(close, end);
+    if (close >= end) return ValueRead::kUnterminated;
+    if (*close == '"') break;
+    has_escape = true;  // skip the backslash and the byte it escapes
+    if (end - close < 2) return ValueRead::kUnterminated;
+    close += 2;
   }
-  if (close >= line.size()) return ValueRead::kUnterminated;
-  std::string_view body = line.substr(*pos + 1, close - *pos - 1);
-  *pos = close + 1;
-  value->clear();
-  if (!has_escape) {
-    value->assign(body);
-  } else if (!AppendUnescaped(body, value)) {
-    return ValueRead::kMalformed;
+  const size_t close_pos = static_cast<size_t>(close - line.data());
+  std::string_view body = line.substr(*pos + 1, close_pos - *pos - 1);
+  *pos = close_pos + 1;
+  if (has_escape) {
+    scratch->clear();
+    if (!AppendUnescaped(body, scratch)) return ValueRead::kMalformed;
+    body = *scratch;
   }
-  return value->empty() ? ValueRead::kEmpty : ValueRead::kOk;
+  *value = body;
+  return body.empty() ? ValueRead::kEmpty : ValueRead::kOk;
 }
 
-// With *pos just past the '=': reads a bare or quoted value and moves *pos past it.
-ValueRead ReadValue(std::string_view line, size_t* pos, std::string* value) {
+// With *pos just past the '=': reads a bare or quoted value into *value and moves *pos past it.
+ValueRead ReadValue(std::string_view line, size_t* pos, std::string* scratch,
+                    std::string_view* value) {
   if (*pos >= line.size() || IsSpace(line[*pos])) return ValueRead::kEmpty;
-  if (line[*pos] == '"') return ReadQuotedValue(line, pos, value);
+  if (line[*pos] == '"') return ReadQuotedValue(line, pos, scratch, value);
   size_t start = *pos;
-  while (*pos < line.size() && !IsSpace(line[*pos]) && line[*pos] != '=' && line[*pos] != '"') {
-    ++*pos;
-  }
+  *pos = SkipToStop(line, *pos);
   if (*pos < line.size() && !IsSpace(line[*pos])) {  // '=' or '"' inside a bare value
     *pos = SkipToSpace(line, *pos);
     return ValueRead::kMalformed;
   }
-  value->assign(line.substr(start, *pos - start));
+  *value = line.substr(start, *pos - start);
   return ValueRead::kOk;
 }
 
@@ -67,9 +115,7 @@ bool LogfmtPairScanner::Scan(std::string_view line, PairCallback on_pair) {
     while (pos < line.size() && IsSpace(line[pos])) ++pos;
     if (pos >= line.size()) return ok;
     size_t key_start = pos;
-    while (pos < line.size() && line[pos] != '=' && line[pos] != '"' && !IsSpace(line[pos])) {
-      ++pos;
-    }
+    pos = SkipToStop(line, pos);
     if (pos >= line.size() || IsSpace(line[pos])) continue;  // a key without a value
     if (line[pos] == '"' || pos == key_start) {              // a quote in a key, or no key
       ok = false;
@@ -78,7 +124,8 @@ bool LogfmtPairScanner::Scan(std::string_view line, PairCallback on_pair) {
     }
     std::string_view key = line.substr(key_start, pos - key_start);
     ++pos;  // past '='
-    switch (ReadValue(line, &pos, &value_)) {
+    std::string_view value;
+    switch (ReadValue(line, &pos, &value_, &value)) {
       case ValueRead::kUnterminated:
         return false;
       case ValueRead::kMalformed:
@@ -89,9 +136,8 @@ bool LogfmtPairScanner::Scan(std::string_view line, PairCallback on_pair) {
       case ValueRead::kOk:
         break;
     }
-    name_.clear();
-    AppendNormalizedName(key, &name_);
-    if (!name_.empty()) on_pair(name_, value_);
+    std::string_view name = NormalizedName(key, &name_);
+    if (!name.empty()) on_pair(name, value);
   }
 }
 

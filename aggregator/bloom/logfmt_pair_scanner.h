@@ -5,7 +5,8 @@
 // malformed pair up to the next space and goes on; so does this scanner, which makes its pairs a
 // superset of what `| logfmt --strict` extracts too. Keys without '=' and empty values give
 // nothing (they can only become empty labels). Names are normalized (kv_term.h); values are
-// unquoted. An unterminated quoted value ends the scan.
+// unquoted. An unterminated quoted value ends the scan. A value without escapes is passed as a
+// view into the line (the term extractor relies on that to tell verbatim values).
 //
 // Buffers are reused between lines: no allocation per pair once warm. Not thread-safe; one
 // scanner per thread.
@@ -20,7 +21,8 @@ namespace silt::bloom {
 
 class LogfmtPairScanner {
  public:
-  // Receives a normalized name and a value; both views are valid during the call only.
+  // Receives a normalized name and a value; both views are valid during the call only. A value
+  // that needed no unescaping points into the scanned line.
   using PairCallback = FunctionRef<void(std::string_view name, std::string_view value)>;
 
   // Calls `on_pair` for each key=value pair of `line`, left to right. Returns true when the line

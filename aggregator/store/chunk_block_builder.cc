@@ -40,11 +40,8 @@ void ChunkBlockBuilder::Add(int64_t timestamp, std::string_view line,
   max_ts_ = timestamp;
   ++entry_count_;
   if (!build_bloom_) return;
-  auto add_term = [this](std::string_view term) { bloom_.Add(term); };
-  extractor_.ForEachLineTerm(line, add_term);
-  for (const labels::LabelView& pair : metadata) {
-    extractor_.ForEachPairTerm(pair.name, pair.value, add_term);
-  }
+  bloom_.AddLine(line);
+  for (const labels::LabelView& pair : metadata) bloom_.AddPair(pair.name, pair.value);
 }
 
 void ChunkBlockBuilder::AppendBloom(double false_positive_rate, std::string* out) {

@@ -1,6 +1,6 @@
 // ChunkBlockBuilder: encodes the entries of one block (chunk_format.h "entry") while collecting
-// the hashes of their bloom terms, then builds the block's bloom filter. The chunk writer owns
-// one and resets it after each block. Not thread-safe.
+// their bloom terms (bloom::BlockBloomBuilder), then builds the block's bloom filter. The chunk
+// writer owns one and resets it after each block. Not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -9,8 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "aggregator/bloom/bloom_builder.h"
-#include "aggregator/bloom/term_extractor.h"
+#include "aggregator/bloom/block_bloom_builder.h"
 #include "shared/labels/label_set.h"
 
 namespace silt::store {
@@ -47,8 +46,7 @@ class ChunkBlockBuilder {
   uint32_t entry_count_ = 0;
   int64_t min_ts_ = 0;
   int64_t max_ts_ = 0;
-  bloom::TermExtractor extractor_;
-  bloom::BloomBuilder bloom_;
+  bloom::BlockBloomBuilder bloom_;
 };
 
 }  // namespace silt::store

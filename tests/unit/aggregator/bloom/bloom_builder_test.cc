@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,27 @@ TEST(BloomBuilderTest, ClearStartsOver) {
   BloomFilter built = builder.Build(0.01);
   EXPECT_TRUE(built.MayContain("b"));
   EXPECT_EQ(built.bit_count(), 64u);
+}
+
+TEST(BloomBuilderTest, AddHashesEqualsAddHashOneByOne) {
+  BloomBuilder batched, single;
+  std::vector<uint64_t> hashes;
+  for (uint64_t i = 0; i < 1000; ++i) hashes.push_back((i % 300) * 0x9E3779B97F4A7C15ULL);
+  batched.AddHashes(hashes);
+  for (uint64_t hash : hashes) single.AddHash(hash);
+  EXPECT_EQ(batched.distinct_count(), 300u);
+  EXPECT_EQ(
+      std::vector<uint64_t>(batched.distinct_hashes().begin(), batched.distinct_hashes().end()),
+      std::vector<uint64_t>(single.distinct_hashes().begin(), single.distinct_hashes().end()));
+  EXPECT_EQ(batched.Build(0.01), single.Build(0.01));
+}
+
+TEST(BloomBuilderTest, DistinctHashesAreInFirstSeenOrder) {
+  BloomBuilder builder;
+  for (uint64_t hash : {5, 3, 5, 0, 9, 3}) builder.AddHash(hash);
+  EXPECT_EQ(
+      std::vector<uint64_t>(builder.distinct_hashes().begin(), builder.distinct_hashes().end()),
+      (std::vector<uint64_t>{5, 3, 0, 9}));
 }
 
 }  // namespace

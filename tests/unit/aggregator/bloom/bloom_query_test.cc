@@ -63,6 +63,29 @@ TEST(BloomQueryTest, KeyValueLookupUsesTheNormalizedName) {
   EXPECT_FALSE(MayContainKeyValue(filter, "level", "info"));
 }
 
+TEST(BloomQueryTest, KeyValueWhoseTermWasLeftOutIsFoundByItsTokens) {
+  BloomFilter filter = FilterOf(R"({"user_id":"u-291605","ts":"2024-01-01T10:00:00Z"})");
+  EXPECT_TRUE(MayContainKeyValue(filter, "user_id", "u-291605"));
+  EXPECT_TRUE(MayContainKeyValue(filter, "ts", "2024-01-01T10:00:00Z"));
+  EXPECT_FALSE(MayContainKeyValue(filter, "user_id", "u-777777"));
+  EXPECT_FALSE(MayContainKeyValue(filter, "ts", "2024-01-01T11:00:00Z"));
+}
+
+TEST(BloomQueryTest, KeyValueWithFewDigitsNeedsItsTerm) {
+  // "200" and "ok" are tokens of the line, but only as the values of other names.
+  BloomFilter filter = FilterOf("status=200 result=ok bytes=404 note=error");
+  EXPECT_TRUE(MayContainKeyValue(filter, "status", "200"));
+  EXPECT_FALSE(MayContainKeyValue(filter, "status", "404"));
+  EXPECT_FALSE(MayContainKeyValue(filter, "result", "error"));
+}
+
+TEST(BloomQueryTest, LeftOutValueMatchesWhenItsTokensAreElsewhereInTheBlock) {
+  // A false positive by design: 4711 and 2024 are tokens of the block, so the filter cannot tell
+  // that no line has id=4711-2024.
+  BloomFilter filter = FilterOf("id=1 order=4711 year=2024");
+  EXPECT_TRUE(MayContainKeyValue(filter, "id", "4711-2024"));
+}
+
 TEST(BloomQueryTest, EmptyValueOrUnnormalizableNameNeverSkips) {
   BloomFilter filter(64);
   EXPECT_TRUE(MayContainKeyValue(filter, "level", ""));

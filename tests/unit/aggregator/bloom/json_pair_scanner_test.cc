@@ -127,5 +127,23 @@ TEST(JsonPairScannerTest, ScannerIsReusableAcrossLines) {
   EXPECT_EQ(pairs, (Pairs{{"ab", "1"}, {"c", "2"}}));
 }
 
+TEST(JsonPairScannerTest, ValuesWithoutEscapesPointIntoTheLine) {
+  const std::string line = R"({"a":"plain","n":-12.5e3,"b":"esc\"aped","t":true})";
+  JsonPairScanner scanner;
+  std::vector<bool> in_line;
+  scanner.Scan(line, [&](std::string_view, std::string_view value) {
+    in_line.push_back(value.data() >= line.data() && value.data() < line.data() + line.size());
+  });
+  EXPECT_EQ(in_line, (std::vector<bool>{true, true, false, true}));
+}
+
+TEST(JsonPairScannerTest, LongStringsWithEscapesAcrossSixteenByteSteps) {
+  std::string filler(37, 'x');
+  Pairs pairs =
+      Scan("{\"k\":\"" + filler + "\\\"" + filler + "\\\\\",\"" + filler + "\":\"v\"}").pairs;
+  EXPECT_EQ(pairs, (Pairs{{"k", filler + "\"" + filler + "\\"}, {filler, "v"}}));
+  EXPECT_TRUE(Scan("{\"k\":\"" + std::string(40, 'y') + "\\").pairs.empty());  // ends in an escape
+}
+
 }  // namespace
 }  // namespace silt::bloom

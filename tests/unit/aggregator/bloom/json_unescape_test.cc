@@ -73,5 +73,19 @@ TEST(JsonUnescapeTest, ValidUtf8IsKeptAndReportedUnchanged) {
   EXPECT_EQ(out, "caf\xC3\xA9 \xF0\x9F\x98\x80");
 }
 
+TEST(JsonUnescapeTest, FindQuoteOrBackslashFindsTheFirstOneAtEveryOffset) {
+  for (size_t size = 0; size < 70; ++size) {
+    for (size_t at = 0; at <= size; ++at) {
+      for (char c : {'"', '\\'}) {
+        std::string text(size, 'a');
+        if (at < size) text[at] = c;
+        if (at + 3 < size) text[at + 3] = '"';  // a later hit must not win
+        const char* found = FindQuoteOrBackslash(text.data(), text.data() + text.size());
+        ASSERT_EQ(static_cast<size_t>(found - text.data()), at) << size << " " << at;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace silt::bloom

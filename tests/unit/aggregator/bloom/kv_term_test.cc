@@ -38,5 +38,29 @@ TEST(KvTermTest, EmptyValueOrNameGetsNoTerm) {
   EXPECT_EQ(Term("", "x"), "<none>");
 }
 
+TEST(KvTermTest, NormalizedNameIsTheNameItselfWhenAlreadyNormal) {
+  std::string scratch = "untouched";
+  std::string_view name = "level2";
+  std::string_view normalized = NormalizedName(name, &scratch);
+  EXPECT_EQ(normalized, "level2");
+  EXPECT_EQ(normalized.data(), name.data());  // no copy
+  EXPECT_EQ(NormalizedName("http.status_code", &scratch), "httpstatuscode");
+  EXPECT_EQ(NormalizedName("_", &scratch), "");
+  EXPECT_EQ(NormalizedName("", &scratch), "");
+}
+
+TEST(KvTermTest, TokensStandForAsciiValuesWithFourDigitsOrMore) {
+  EXPECT_TRUE(TokensMayStandForValue("1234"));
+  EXPECT_TRUE(TokensMayStandForValue("2024-01-01T00:00:00Z"));
+  EXPECT_TRUE(TokensMayStandForValue("4bf92f3577b34da6a3ce929d0e0e4736"));
+  EXPECT_TRUE(TokensMayStandForValue("12.34ms"));
+  EXPECT_FALSE(TokensMayStandForValue("123"));  // status codes keep their term
+  EXPECT_FALSE(TokensMayStandForValue("error"));
+  EXPECT_FALSE(TokensMayStandForValue(""));
+  EXPECT_FALSE(
+      TokensMayStandForValue("12\xC3\xA9"
+                             "34"));  // not ASCII
+}
+
 }  // namespace
 }  // namespace silt::bloom
