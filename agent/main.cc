@@ -1,0 +1,109 @@
+// silt-agent: tails log files and delivers their lines (see agent/README.md and
+// docs/agent-config.md). Flags:
+//   --config PATH      the agent.yaml to load (required)
+//   --check-config     validate the config and exit: 0 when valid, 1 with every error otherwise
+//   --output SPEC      jsonl:PATH, jsonl:- (stdout, the default) or null
+//   --log-level LEVEL  debug, info, warn or error (overrides log_level in the config)
+//   --expand-env       expand ${VAR} and ${VAR:-default} in config values
+//   --version          print the version and exit
+// Exit codes: 0 clean shutdown, 1 runtime or config error, 2 bad flags.
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "agent/app/agent.h"
+#include "agent/app/output_spec.h"
+#include "agent/config/agent_config.h"
+#include "shared/log/level.h"
+#include "shared/log/logger.h"
+
+#ifndef SILT_VERSION
+#define SILT_VERSION "unknown"
+#endif
+
+namespace silt::agent {
+namespace {
+
+struct Flags {
+  std::string config_path;
+  bool check_config = false;
+  std::string output = "jsonl:-";
+  std::string log_level;
+  bool expand_env = false;
+};
+
+// Tailing keeps a descriptor per file: lift the soft limit to the hard one, as a Go program does.
+void RaiseOpenFileLimit() {
+  struct rlimit limit;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+int CheckConfig(const Flags& flags, const Result<AgentConfig>& config) {
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\n", config.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("%s: OK (%zu watches)\n", flags.config_path.c_str(), config->watches.size());
+  return 0;
+}
+
+int Main(const Flags& flags) {
+  Result<OutputSpec> output = ParseOutputSpec(flags.output);
+  if (!output.ok()) {
+    std::fprintf(stderr, "%s\n", output.status().ToString().c_str());
+    return 2;
+  }
+  config::LoadOptions load;
+  load.expand_env = flags.expand_env;
+  Result<AgentConfig> config = LoadAgentConfig(flags.config_path, load);
+  if (flags.check_config) return CheckConfig(flags, config);
+  if (!config.ok()) {
+    std::fprintf(stderr, "silt-agent: %s\n", config.status().ToString().c_str());
+    return 1;
+  }
+  log::LoggerOptions log_options;
+  log_options.min_level = config->log_level;
+  if (!flags.log_level.empty()) {
+    Result<log::Level> level = log::ParseLevel(flags.log_level);
+    if (!level.ok()) {
+      std::fprintf(stderr, "--log-level: %s\n", level.status().ToString().c_str());
+      return 2;
+    }
+    log_options.min_level = *level;
+  }
+  log::Logger logger(log_options);
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout pipe is a write error, not a silent death
+  RaiseOpenFileLimit();
+  Agent agent(std::move(*config), std::move(*output), &logger);
+  return agent.Run();
+}
+
+}  // namespace
+}  // namespace silt::agent
+
+int main(int argc, char** argv) {
+  silt::agent::Flags flags;
+  CLI::App app{"silt-agent: tails log files through rotation and delivers every line once"};
+  app.add_option("--config", flags.config_path, "agent.yaml to load")->required();
+  app.add_flag("--check-config", flags.check_config,
+               "validate the config, print the result and exit (0 valid, 1 invalid)");
+  app.add_option("--output", flags.output, "jsonl:PATH, jsonl:- (stdout) or null")
+      ->capture_default_str();
+  app.add_option("--log-level", flags.log_level, "debug, info, warn or error [default: config]");
+  app.add_flag("--expand-env", flags.expand_env,
+               "expand ${VAR} and ${VAR:-default} in config values");
+  app.set_version_flag("--version", std::string("silt-agent ") + SILT_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return silt::agent::Main(flags);
+}
