@@ -1,0 +1,123 @@
+// StreamSelection: one stream a query selected, with everything the engine holds of it in the
+// queried range: its blocks in chunk files (per partition, per chunk) and its head pieces.
+// NewIterator walks all of them as one timestamp-ordered sequence, so a query never sees where
+// the head ends and the chunk files begin (and never sees an entry twice while a flush moves a
+// partition from the head to a chunk: StorageEngine takes both views in one step).
+//
+// Equal timestamps come in arrival order: older chunks of a partition before newer ones, chunk
+// data before head data; reversed when walking backward.
+//
+// Blocks are read lazily, one at a time per chunk, when the walk reaches their time range (a
+// query with a small limit touches only the blocks it returns). A BlockFilter lets the planner
+// skip blocks before they are read, e.g. by bloom checks (ChunkReader::BlockMayContainLiteral).
+// A block that fails to read (corrupt, I/O error) is skipped; the iterator counts it and keeps
+// the first error, so one damaged block costs its entries, not the query.
+//
+// Thread-safety: a selection is immutable and keeps its chunks and head snapshots alive; an
+// iterator is used by one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aggregator/engine/chunk_catalog.h"
+#include "aggregator/index/partition_index.h"
+#include "aggregator/store/chunk_block.h"
+#include "aggregator/store/head_stream.h"
+#include "shared/labels/label_set.h"
+#include "shared/status/status.h"
+
+namespace silt::engine {
+
+// One stream's blocks in one chunk file that overlap the selected range.
+struct ChunkPiece {
+  std::shared_ptr<const ChunkHandle> chunk;  // keeps the reader open
+  uint32_t stream_index = 0;                 // for ChunkReader::ReadBlock
+  std::vector<index::BlockRef> blocks;       // in timestamp order
+};
+
+// Decides before a block is read whether a query needs it; false skips the block. Called on
+// the iterating thread; must not throw.
+using BlockFilter = std::function<bool(const store::ChunkReader& reader, uint32_t stream_index,
+                                       const index::BlockRef& block)>;
+
+class StreamEntryIterator;
+
+struct StreamSelection {
+  labels::LabelSet labels;
+  std::vector<ChunkPiece> chunks;      // oldest partition first, then by chunk file name
+  std::optional<store::HeadStream> head;
+
+  // The entries with from <= timestamp < through, oldest first (kForward) or newest first.
+  StreamEntryIterator NewIterator(int64_t from, int64_t through, store::Direction direction,
+                                  BlockFilter filter = {}) const;
+};
+
+// One source of a merge: a chunk piece or the head stream.
+class EntrySource {
+ public:
+  virtual ~EntrySource() = default;
+  // Bounds of what the source may yield (from the directory, before reading anything).
+  virtual int64_t min_ts() const = 0;
+  virtual int64_t max_ts() const = 0;
+  // Positions on the first entry; called once before the accessors.
+  virtual void Start() = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual int64_t timestamp() const = 0;
+  virtual std::string_view line() const = 0;
+  virtual void AppendMetadata(std::vector<labels::LabelView>* out) const = 0;
+};
+
+// What an iteration skipped.
+struct ReadProblems {
+  uint64_t blocks_filtered = 0;  // skipped by the BlockFilter
+  uint64_t blocks_failed = 0;    // could not be read or decoded: their entries are missing
+  Status first_error;            // of the failed blocks
+};
+
+class StreamEntryIterator {
+ public:
+  // `sources` in arrival order (see above).
+  StreamEntryIterator(std::vector<std::unique_ptr<EntrySource>> sources, store::Direction direction,
+                      std::shared_ptr<ReadProblems> problems);
+  StreamEntryIterator(StreamEntryIterator&&) noexcept;
+  StreamEntryIterator& operator=(StreamEntryIterator&&) noexcept;
+  ~StreamEntryIterator();
+
+  bool Valid() const { return current_ != nullptr; }
+  // Precondition for Next and the accessors: Valid().
+  void Next();
+  int64_t timestamp() const { return current_->timestamp(); }
+  std::string_view line() const { return current_->line(); }
+  void AppendMetadata(std::vector<labels::LabelView>* out) const { current_->AppendMetadata(out); }
+
+  const ReadProblems& problems() const { return *problems_; }
+
+ private:
+  struct Active {
+    EntrySource* source;
+    size_t order;  // position in arrival order: breaks timestamp ties
+  };
+  // Whether `a` comes after `b` in the walk (heap order: the top is the next entry).
+  bool After(const Active& a, const Active& b) const;
+  // Starts the pending sources that may hold the next entry, then picks it.
+  void Pick();
+  void Push(Active active);
+
+  std::vector<std::unique_ptr<EntrySource>> sources_;
+  store::Direction direction_;
+  std::shared_ptr<ReadProblems> problems_;
+  // Not yet started, the next to start last (by min_ts forward, by max_ts backward).
+  std::vector<size_t> pending_;
+  std::vector<Active> heap_;  // started sources with an entry
+  EntrySource* current_ = nullptr;
+};
+
+}  // namespace silt::engine
