@@ -108,6 +108,8 @@ Result<std::unique_ptr<StorageEngine>> StorageEngine::Open(const EngineOptions& 
 Status StorageEngine::Recover() {
   fs::FileSystem* fs = options_.fs;
   SILT_RETURN_IF_ERROR(CreateDirsDurably(fs, options_.data_dir));
+  // The data directory may be left from a process that crashed before syncing it.
+  SILT_RETURN_IF_ERROR(fs->SyncDir(fs::ParentDir(options_.data_dir)));
   block_cache_ = std::make_unique<store::BlockCache>(kBlockCacheBytes);
   store::ChunkReaderOptions reader_options;
   reader_options.cache = block_cache_.get();
@@ -365,7 +367,16 @@ Status StorageEngine::FlushLocked(FlushScope scope) {
 }
 
 Status StorageEngine::EnsurePartitionDir(const std::string& dir) {
-  return CreateDirsDurably(options_.fs, dir);
+  if (durable_dirs_.contains(dir)) return Status::Ok();
+  SILT_RETURN_IF_ERROR(options_.fs->CreateDirs(dir));
+  // Sync every level's entry into its parent up to the data directory, also when the
+  // directories exist already: an earlier attempt may have failed half way, or an earlier
+  // process may have crashed before syncing them.
+  for (std::string path = dir; path.size() > options_.data_dir.size(); path = fs::ParentDir(path)) {
+    SILT_RETURN_IF_ERROR(options_.fs->SyncDir(fs::ParentDir(path)));
+  }
+  durable_dirs_.insert(dir);
+  return Status::Ok();
 }
 
 Status StorageEngine::WriteFrozen(const std::shared_ptr<const store::FrozenPartition>& frozen) {

@@ -187,6 +187,8 @@ class StorageEngine {
   std::mutex flush_mu_;  // one flush at a time
   // Frozen heads whose chunk file could not be written yet (guarded by flush_mu_).
   std::vector<std::shared_ptr<const store::FrozenPartition>> pending_;
+  // Partition directories created and synced into their parents by this process (flush_mu_).
+  std::set<std::string> durable_dirs_;
   std::mutex flusher_mu_;
   std::condition_variable flusher_cv_;
   bool stopping_ = false;  // guarded by flusher_mu_
