@@ -86,6 +86,12 @@ Status ChunkCatalog::LoadPartitionDir(const std::string& dir, CatalogLoadReport*
   options.reader = reader_options_;
   SILT_ASSIGN_OR_RETURN(index::LoadedIndex loaded, index::LoadOrRebuild(fs_, dir, options));
   const index::IndexLoadReport& loaded_report = loaded.report;
+  if (!loaded_report.complete) {
+    // Serving without a chunk would make recovery replay its records into the head again.
+    std::string detail = loaded_report.problems.empty() ? "" : ": " + loaded_report.problems.front();
+    return Status::IOError("cannot read every chunk file of " + dir + detail +
+                           "; fix the file system error and start again");
+  }
   if (loaded_report.rebuild_reason != index::RebuildReason::kNone &&
       loaded_report.rebuild_reason != index::RebuildReason::kMissing) {
     ++report->indexes_rebuilt;
@@ -109,6 +115,11 @@ Status ChunkCatalog::LoadPartitionDir(const std::string& dir, CatalogLoadReport*
       partition->covered_sequence = std::max(partition->covered_sequence, chunk->wal_seq_hi);
       partition->chunks[chunk->file_name] = std::move(*handle);
       continue;
+    }
+    if (handle.status().code() != StatusCode::kCorruption) {
+      return Status::IOError("cannot open chunk file " + dir + "/" + chunk->file_name + ": " +
+                             handle.status().ToString() +
+                             "; fix the file system error and start again");
     }
     // Damaged since index.silt was written: skip it, keep serving the others.
     ++report->corrupt_chunks;

@@ -11,6 +11,12 @@ Status ValidateEngineOptions(const EngineOptions& options) {
   if (options.clock == nullptr) return bad("clock", "required");
   if (options.data_dir.empty()) return bad("data_dir", "must not be empty");
   SILT_RETURN_IF_ERROR(store::ValidateHeadOptions(options.head));
+  // Partition directories are named to the minute (data_layout.h).
+  if (options.head.partition_ns % (60 * kSecondNs) != 0) {
+    return bad("head.partition_ns", "must be a whole number of minutes (partition directories "
+                                    "are named to the minute); got " +
+                                        std::to_string(options.head.partition_ns) + " ns");
+  }
   SILT_RETURN_IF_ERROR(store::ValidateChunkWriterOptions(options.chunk));
   if (!(options.flush_watermark > 0 && options.flush_watermark <= 1)) {
     return bad("flush_watermark", "must be in (0, 1]");

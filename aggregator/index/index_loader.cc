@@ -184,6 +184,7 @@ Result<LoadedIndex> LoadOrRebuild(fs::FileSystem* fs, const std::string& partiti
   }
   auto [index, complete] = Rebuild(fs, partition_dir, files, options, &report);
   loaded.index = std::move(index);
+  report.complete = complete;
   // An empty directory gets no index file, but a stale one is replaced.
   const bool had_file = report.rebuild_reason != RebuildReason::kMissing;
   if (options.write_rebuilt_index && complete && (!files.empty() || had_file)) {

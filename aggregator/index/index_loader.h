@@ -62,6 +62,9 @@ struct IndexLoadReport {
   size_t chunks_skipped = 0;
   // One line per skipped chunk file: its path and why.
   std::vector<std::string> problems;
+  // False when a chunk file could not be read (an I/O error, not damage): the index lacks it,
+  // and a caller that must see every chunk (the engine at startup) should fail and retry.
+  bool complete = true;
   bool index_written = false;
   // Why a rebuilt index was not written (OK when it was, or when writing was not wanted).
   Status write_status;
