@@ -17,6 +17,16 @@
 namespace silt::agent::testing {
 namespace {
 
+// How long each incarnation of app.log lives. A file created and renamed away before the agent
+// ever opens it is not followed (a known gap, agent/README.md "Known gaps"), so the interval must leave
+// the agent time to pick up the new file: under ASan the agent runs several times slower and a
+// 15 ms life was measured to be too short for it on 2 loaded cores.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kRotateEveryMs = 60;
+#else
+constexpr int kRotateEveryMs = 15;
+#endif
+
 TEST(RotationLoadTest, RenameRotationEveryFewMillisecondsUnderLoad) {
   AgentHarness harness;
   harness.WriteConfig("  - paths: [" + harness.LogPath("*.log") + "]\n    labels: {job: t}\n",
@@ -44,7 +54,7 @@ TEST(RotationLoadTest, RenameRotationEveryFewMillisecondsUnderLoad) {
   });
   std::thread rotator([&] {
     while (!done) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+      std::this_thread::sleep_for(std::chrono::milliseconds(kRotateEveryMs));
       char suffix[32];
       std::snprintf(suffix, sizeof(suffix), "-%06d", rotations.load());
       if (::rename(path.c_str(), (path + suffix).c_str()) == 0) {

@@ -45,10 +45,12 @@ class Scenario {
     for (int i = 0; i < 20; ++i) {
       PushRequest request;
       request.tenant = "t";
+      std::vector<std::string> lines;  // the request holds views of them
+      lines.reserve(3);
       for (const char* job : {"api", "web", "db"}) {
         int64_t ts = kT0 + (i % 2) * kHourNs + i;
-        request.streams.push_back(
-            {labels::LabelSet::Of({{"job", job}}), {{ts, std::string(job) + " " + std::to_string(i), {}}}});
+        const std::string& line = lines.emplace_back(std::string(job) + " " + std::to_string(i));
+        request.streams.push_back({labels::LabelSet::Of({{"job", job}}), {{ts, line, {}}}});
       }
       ASSERT_TRUE(engine_->PushSync(std::move(request)).ok());
     }
