@@ -16,7 +16,7 @@ Agent* Owner(uv_handle_t* handle) { return static_cast<Agent*>(handle->data); }
 
 uint64_t ToMillis(int64_t ns) { return static_cast<uint64_t>((ns + 999'999) / 1'000'000); }
 
-TailerSet::Options TailerOptions(const AgentConfig& config) {
+TailerSet::Options TailerOptions(const AgentConfig& config, int64_t started_wall_ns) {
   TailerSet::Options options;
   options.read_from = config.read_from;
   options.lines.max_line_size = static_cast<size_t>(config.max_line_size);
@@ -28,6 +28,7 @@ TailerSet::Options TailerOptions(const AgentConfig& config) {
   options.rotate_wait_ns = config.limits.rotate_wait_ns;
   options.forget_after_ns = config.limits.forget_after_ns;
   options.ignored_suffixes = config.discovery.ignored_suffixes;
+  options.started_wall_ns = started_wall_ns;
   return options;
 }
 
@@ -150,7 +151,7 @@ void Agent::BuildTailing() {
     output = joiner_.get();
   }
   tailers_ = std::make_unique<TailerSet>(&fs_, positions_.get(), ids_.get(), output,
-                                         TailerOptions(config_));
+                                         TailerOptions(config_, clock_.WallNanos()));
   TailDriver::Options driver;
   driver.read_interval_ns = config_.read.interval_ns;
   driver.linger_ns = config_.batch.linger_ns;

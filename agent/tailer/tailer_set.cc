@@ -123,6 +123,10 @@ void TailerSet::InitPathState(const std::string& path, PathState* state) {
       state->rotated_since_ns = entry.mtime_ns;
     }
   }
+  if (started_ && !state->rotated_since_ns && options_.started_wall_ns > 0) {
+    // New since startup: its files rotated away before this first look are missed rotations.
+    state->rotated_since_ns = options_.started_wall_ns - kCoarseMtimeSlackNs;
+  }
 }
 
 void TailerSet::RestoreEntriesOf(const std::string& path, PathState* state,

@@ -116,7 +116,14 @@ class TailerSet {
     int64_t forget_after_ns = 24 * 3600'000'000'000LL;  // entries of files not seen for 24 h
     // Paths and rotated names ending with these are ignored (compressed rotations).
     std::vector<std::string> ignored_suffixes = {".gz", ".bz2", ".xz", ".zst"};
+    // Wall time (Unix ns) the agent started; 0 when unknown. A path first seen after startup has
+    // no last look of its own: files under its rotated names that the agent never saw and that
+    // were modified since this time (less kCoarseMtimeSlackNs, as file times come from the
+    // kernel's coarse clock) were created and rotated away before discovery saw the path, and
+    // are read from 0 before the file now at the path.
+    int64_t started_wall_ns = 0;
   };
+  static constexpr int64_t kCoarseMtimeSlackNs = 1'000'000'000;
 
   // The pointers must outlive the set. `positions` should be loaded already: its entries are
   // what a restart resumes from.

@@ -2,8 +2,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,12 @@ using ::testing::ElementsAre;
 using testing::HasEvent;
 using testing::TailerHarness;
 using testing::TestOptions;
+
+int64_t WallNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 TEST(TailerSetTest, NewFileIsReadFromHeadOnce) {
   TailerHarness h;
@@ -164,6 +172,36 @@ TEST(TailerSetTest, RotationNoticedOnlyAsDeletionThenRecreation) {
   h.Changed("app.log");
   h.Drain();
   EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "b1", "c1"));
+}
+
+TEST(TailerSetTest, FileRotatedAwayBeforeItsPathWasFirstSeenIsRead) {
+  TailerSet::Options options = TestOptions();
+  options.started_wall_ns = WallNowNs();
+  TailerHarness h(options);
+  h.Rescan({});
+  h.Append("app.log", "a1\na2\n");
+  h.Rename("app.log", "app.log.1");  // gone before discovery ever reported app.log
+  h.Append("app.log", "b1\n");
+  h.Changed("app.log");
+  EXPECT_TRUE(HasEvent(h.tailers(), TailerEvent::Kind::kFoundRotated));
+  h.Drain();
+  EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "a2", "b1"));
+  EXPECT_EQ(h.sink().Sources().size(), 2u);
+}
+
+TEST(TailerSetTest, RotationsOlderThanStartupOfANewPathAreNotRead) {
+  TailerSet::Options options = TestOptions();
+  options.started_wall_ns = WallNowNs();
+  TailerHarness h(options);
+  h.Append("app.log.1", "yesterday\n");
+  const std::string rotated = h.Path("app.log.1");
+  const struct timeval old_times[2] = {{1'000'000'000, 0}, {1'000'000'000, 0}};
+  ASSERT_EQ(::utimes(rotated.c_str(), old_times), 0);
+  h.Rescan({});
+  h.Append("app.log", "today\n");
+  h.Changed("app.log");
+  h.Drain();
+  EXPECT_THAT(h.sink().Lines(), ElementsAre("today"));
 }
 
 TEST(TailerSetTest, CopytruncateWithUnreadLinesContinuesInTheCopy) {
