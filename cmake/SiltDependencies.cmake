@@ -17,6 +17,7 @@ if(SILT_BUILD_BENCH)
   find_package(benchmark REQUIRED CONFIG)
 endif()
 find_package(ZLIB REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
 # libhttp-parser ships no pkg-config file or CMake package: find the header and library directly.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
 find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
