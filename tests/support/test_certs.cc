@@ -71,7 +71,7 @@ Status TestCerts::Generate() {
   SILT_RETURN_IF_ERROR(Sign("other-server", "other-ca", "server.ext"));
   SILT_RETURN_IF_ERROR(MakeKeyAndRequest("other-client", "intruder"));
   SILT_RETURN_IF_ERROR(Sign("other-client", "other-ca", "client.ext"));
-  // An expired certificate for the server key: `openssl x509` in OpenSSL 3.0 cannot backdate,
+  // Expired certificates for the server and client keys: `openssl x509` in OpenSSL 3.0 cannot backdate,
   // `openssl ca` can (-startdate/-enddate), with a minimal CA config and database.
   WriteFile(Path("ca.cnf"),
             "[ca]\ndefault_ca = test_ca\n[test_ca]\ndir = " + dir() +
@@ -79,9 +79,13 @@ Status TestCerts::Generate() {
                 "default_md = sha256\npolicy = policy_any\n[policy_any]\ncommonName = supplied\n");
   WriteFile(Path("index.txt"), "");
   WriteFile(Path("serial"), "1000\n");
-  return Run("openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in server.csr"
-             " -startdate 20200101000000Z -enddate 20200102000000Z -extfile server.ext -notext"
-             " -out expired.pem");
+  SILT_RETURN_IF_ERROR(
+      Run("openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in server.csr"
+          " -startdate 20200101000000Z -enddate 20200102000000Z -extfile server.ext -notext"
+          " -out expired.pem"));
+  return Run("openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in client.csr"
+             " -startdate 20200101000000Z -enddate 20200102000000Z -extfile client.ext -notext"
+             " -out expired-client.pem");
 }
 
 }  // namespace silt::testing

@@ -25,6 +25,7 @@ class TestCerts {
   std::string expired_server_cert() const { return Path("expired.pem"); }  // key: server_key
   std::string client_cert() const { return Path("client.pem"); }  // CN=agent-1
   std::string client_key() const { return Path("client.key"); }
+  std::string expired_client_cert() const { return Path("expired-client.pem"); }  // client_key
   // "Other Test CA", unrelated to the first, and what it signed.
   std::string other_ca() const { return Path("other-ca.pem"); }
   std::string other_server_cert() const { return Path("other-server.pem"); }
