@@ -2,7 +2,8 @@
 // docs/agent-config.md). Flags:
 //   --config PATH      the agent.yaml to load (required)
 //   --check-config     validate the config and exit: 0 when valid, 1 with every error otherwise
-//   --output SPEC      jsonl:PATH, jsonl:- (stdout, the default) or null
+//   --output SPEC      aggregator, jsonl:PATH, jsonl:- (stdout) or null; without it, aggregator
+//                      when agent.yaml has an `aggregator` section, else jsonl:-
 //   --log-level LEVEL  debug, info, warn or error (overrides log_level in the config)
 //   --expand-env       expand ${VAR} and ${VAR:-default} in config values
 //   --version          print the version and exit
@@ -31,7 +32,7 @@ namespace {
 struct Flags {
   std::string config_path;
   bool check_config = false;
-  std::string output = "jsonl:-";
+  std::string output;  // empty: from the config
   std::string log_level;
   bool expand_env = false;
 };
@@ -55,7 +56,7 @@ int CheckConfig(const Flags& flags, const Result<AgentConfig>& config) {
 }
 
 int Main(const Flags& flags) {
-  Result<OutputSpec> output = ParseOutputSpec(flags.output);
+  Result<OutputSpec> output = ParseOutputSpec(flags.output.empty() ? "jsonl:-" : flags.output);
   if (!output.ok()) {
     std::fprintf(stderr, "%s\n", output.status().ToString().c_str());
     return 2;
@@ -63,6 +64,9 @@ int Main(const Flags& flags) {
   config::LoadOptions load;
   load.expand_env = flags.expand_env;
   Result<AgentConfig> config = LoadAgentConfig(flags.config_path, load);
+  if (config.ok() && flags.output.empty() && config->aggregator.has_value()) {
+    output->kind = OutputSpec::Kind::kAggregator;
+  }
   if (flags.check_config) return CheckConfig(flags, config);
   if (!config.ok()) {
     std::fprintf(stderr, "silt-agent: %s\n", config.status().ToString().c_str());
@@ -94,8 +98,9 @@ int main(int argc, char** argv) {
   app.add_option("--config", flags.config_path, "agent.yaml to load")->required();
   app.add_flag("--check-config", flags.check_config,
                "validate the config, print the result and exit (0 valid, 1 invalid)");
-  app.add_option("--output", flags.output, "jsonl:PATH, jsonl:- (stdout) or null")
-      ->capture_default_str();
+  app.add_option("--output", flags.output,
+                 "aggregator, jsonl:PATH, jsonl:- (stdout) or null [default: aggregator when the "
+                 "config has an aggregator section, else jsonl:-]");
   app.add_option("--log-level", flags.log_level, "debug, info, warn or error [default: config]");
   app.add_flag("--expand-env", flags.expand_env,
                "expand ${VAR} and ${VAR:-default} in config values");

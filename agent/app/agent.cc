@@ -1,11 +1,18 @@
 #include "agent/app/agent.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cassert>
 #include <utility>
 
+#include "agent/ship/agent_id.h"
+#include "shared/net/stream_connector.h"
 #include "shared/time/duration.h"
+
+#ifndef SILT_VERSION
+#define SILT_VERSION "unknown"
+#endif
 
 namespace silt::agent {
 namespace {
@@ -15,6 +22,46 @@ constexpr uint64_t kMetricsRefreshMs = 1000;
 Agent* Owner(uv_handle_t* handle) { return static_cast<Agent*>(handle->data); }
 
 uint64_t ToMillis(int64_t ns) { return static_cast<uint64_t>((ns + 999'999) / 1'000'000); }
+
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
+net::ConnectOptions ConnectOptionsFor(const AggregatorConfig& a) {
+  net::ConnectOptions connect;
+  connect.host = a.host;
+  connect.port = a.port;
+  connect.timeout = std::chrono::milliseconds(ToMillis(a.connect_timeout_ns));
+  if (a.tls.enabled) {
+    net::TlsClientOptions tls;
+    tls.ca_file = a.tls.ca_file;
+    tls.cert_file = a.tls.cert_file;
+    tls.key_file = a.tls.key_file;
+    tls.server_name = a.tls.server_name;
+    tls.min_version = a.tls.min_version;
+    connect.tls = tls;
+  }
+  return connect;
+}
+
+ShipperSink::Options ShipperOptionsFor(const AggregatorConfig& a) {
+  ShipperSink::Options options;
+  options.host = HostName();
+  options.agent_version = SILT_VERSION;
+  options.token = a.token;
+  options.address = a.address;
+  options.batch_max_bytes = static_cast<size_t>(a.batch_max_bytes);
+  options.linger_ns = a.linger_ns;
+  options.max_inflight_batches = a.max_inflight_batches;
+  options.max_buffered_bytes = static_cast<size_t>(a.max_buffered_bytes);
+  options.backoff_min_ns = a.backoff_min_ns;
+  options.backoff_max_ns = a.backoff_max_ns;
+  options.handshake_timeout_ns = a.connect_timeout_ns;
+  options.seed = EntropySeed();
+  return options;
+}
 
 TailerSet::Options TailerOptions(const AgentConfig& config, int64_t started_wall_ns) {
   TailerSet::Options options;
@@ -75,10 +122,9 @@ int Agent::Run() {
   } else {
     log_.Info("started", {{"watches", config_.watches.size()},
                           {"positions", config_.positions.file},
-                          {"output", output_spec_.kind == OutputSpec::Kind::kNull
-                                         ? std::string("null")
-                                         : "jsonl:" + output_spec_.path}});
+                          {"output", OutputName()}});
     StartTimers();
+    if (shipper_ != nullptr) shipper_->Start();
     discovery_->Start();
   }
   uv_run(&loop_, UV_RUN_DEFAULT);
@@ -114,6 +160,7 @@ Status Agent::Build() {
     }
     multiline_rules_.push_back(std::move(rule));
   }
+  timers_ = std::make_unique<time::UvTimerService>(&loop_);
   SILT_RETURN_IF_ERROR(BuildOutput());
   BuildTailing();
   SILT_ASSIGN_OR_RETURN(metrics_, SelfMetrics::Create(&registry_));
@@ -127,7 +174,40 @@ Status Agent::Build() {
   return Status::Ok();
 }
 
+std::string Agent::OutputName() const {
+  switch (output_spec_.kind) {
+    case OutputSpec::Kind::kNull:
+      return "null";
+    case OutputSpec::Kind::kAggregator:
+      return "aggregator:" + config_.aggregator.value_or(AggregatorConfig{}).address;
+    case OutputSpec::Kind::kJsonl:
+      break;
+  }
+  return "jsonl:" + output_spec_.path;
+}
+
+Status Agent::BuildShipper() {
+  const AggregatorConfig aggregator = config_.aggregator.value_or(AggregatorConfig{});
+  ShipperSink::Options options = ShipperOptionsFor(aggregator);
+  Result<std::string> id = LoadOrCreateAgentId(&fs_, fs::ParentDir(config_.positions.file));
+  if (!id.ok()) return id.status().WithContext("agent id (next to positions.file)");
+  options.agent_id = *id;
+  SILT_ASSIGN_OR_RETURN(shipper_metrics_, ShipperMetrics::Create(&registry_));
+  shipper_ = std::make_unique<ShipperSink>(
+      std::move(options),
+      [loop = &loop_, connect = ConnectOptionsFor(aggregator)](net::ConnectFn done) {
+        return net::Connect(loop, connect, std::move(done));
+      },
+      positions_.get(), &clock_, timers_.get(), shipper_metrics_.get(),
+      [this](const std::string& path) { return LabelsFor(path); }, logger_);
+  log_.Info("shipping to the aggregator",
+            {{"address", aggregator.address}, {"tls", aggregator.tls.enabled},
+             {"agent_id", *id}});
+  return Status::Ok();
+}
+
 Status Agent::BuildOutput() {
+  if (output_spec_.kind == OutputSpec::Kind::kAggregator) return BuildShipper();
   if (output_spec_.kind == OutputSpec::Kind::kNull) {
     null_ = std::make_unique<NullSink>(positions_.get());
     return Status::Ok();
@@ -139,10 +219,11 @@ Status Agent::BuildOutput() {
 }
 
 void Agent::BuildTailing() {
-  BatchSink* output = jsonl_ != nullptr ? static_cast<BatchSink*>(jsonl_.get()) : null_.get();
+  BatchSink* output = shipper_ != nullptr ? static_cast<BatchSink*>(shipper_.get())
+                      : jsonl_ != nullptr  ? static_cast<BatchSink*>(jsonl_.get())
+                                           : null_.get();
   durable_ = std::make_unique<DurableSourceSink>(positions_.get(), output);
   output = durable_.get();
-  timers_ = std::make_unique<time::UvTimerService>(&loop_);
   const bool any_multiline = std::any_of(multiline_rules_.begin(), multiline_rules_.end(),
                                          [](const auto& rule) { return rule.has_value(); });
   if (any_multiline) {
@@ -165,6 +246,9 @@ void Agent::BuildTailing() {
   discovery.max_paths = config_.limits.max_open_files;
   discovery.max_inotify_directories = config_.discovery.inotify_max_directories;
   discovery_ = std::make_unique<Discovery>(&loop_, &*watches_, driver_.get(), logger_, discovery);
+  if (shipper_ != nullptr) {
+    shipper_->SetPauseCallback([this](bool paused) { driver_->SetPaused(paused); });
+  }
 }
 
 void Agent::StartTimers() {
@@ -233,6 +317,19 @@ void Agent::Shutdown(int exit_code, const char* reason) {
     driver_->SavePositions().IgnoreError();  // logged by the driver
     events_.Log(tailers_->TakeEvents());
   }
+  log_.Info("shutting down", {{"reason", reason}, {"exit_code", exit_code}});
+  if (shipper_ != nullptr) {
+    const int64_t timeout = config_.aggregator.value_or(AggregatorConfig{}).shutdown_timeout_ns;
+    shipper_->Drain(timeout, [this] { FinishShutdown(); });
+    return;
+  }
+  FinishShutdown();
+}
+
+void Agent::FinishShutdown() {
+  if (driver_ != nullptr && shipper_ != nullptr) {
+    driver_->SavePositions().IgnoreError();  // what the last acks confirmed; logged
+  }
   if (jsonl_ != nullptr) {
     Status closed = jsonl_->Close();
     if (!closed.ok()) log_.Error("output closed with an error", {{"error", closed}});
@@ -249,7 +346,6 @@ void Agent::Shutdown(int exit_code, const char* reason) {
     });
   }
   handles_.clear();
-  log_.Info("shutting down", {{"reason", reason}, {"exit_code", exit_code}});
 }
 
 AgentStats Agent::CollectStats() const {

@@ -5,7 +5,8 @@
 //     -> TailDriver -> TailerSet (reading, rotation, positions)
 //     -> MultilineJoiner (only when a watch has `multiline`)
 //     -> DurableSourceSink (a new source id reaches the positions file before its bytes go out)
-//     -> output: JsonlSink (file or stdout) or NullSink, which confirm to the PositionsStore
+//     -> output: ShipperSink (to silt-aggregator, confirming on Ack), JsonlSink (file or stdout)
+//        or NullSink, which confirm to the PositionsStore
 //
 // plus the positions file (locked against a second agent, loaded at start, saved every
 // save_interval and at shutdown), self-metrics in a Registry refreshed every second and served
@@ -14,8 +15,9 @@
 //
 // Shutdown (SIGINT, SIGTERM, or a failed output): discovery and reading stop, entries still being
 // assembled by multiline are not flushed (their bytes are unconfirmed, so the next start reads and
-// joins them whole), the positions are saved, the output is synced and closed, every handle is
-// closed and the loop is closed. SIGHUP is logged and otherwise ignored: reloading the config is
+// joins them whole), the positions are saved; the shipper sends what it gathered and waits up to
+// aggregator.shutdown_timeout for acks (ShipperSink::Drain); then the positions are saved again,
+// the output is synced and closed, every handle is closed and the loop is closed. SIGHUP is logged and otherwise ignored: reloading the config is
 // not supported yet, restart the agent instead.
 //
 // Thread-safety: Run() blocks the calling thread; everything happens on the loop inside it.
@@ -43,6 +45,8 @@
 #include "agent/sink/durable_source_sink.h"
 #include "agent/sink/jsonl_sink.h"
 #include "agent/sink/null_sink.h"
+#include "agent/ship/shipper_metrics.h"
+#include "agent/ship/shipper_sink.h"
 #include "agent/tailer/source_id_generator.h"
 #include "agent/tailer/tailer_set.h"
 #include "shared/fs/posix_file_system.h"
@@ -73,6 +77,7 @@ class Agent {
  private:
   Status Build();
   Status BuildOutput();
+  Status BuildShipper();
   void BuildTailing();
   void StartTimers();
   // A signal handle / repeating timer owned by the agent (closed at shutdown).
@@ -80,6 +85,9 @@ class Agent {
   void AddTimer(uint64_t interval_ms, uv_timer_cb callback);
   void AfterTailerCall();
   void Shutdown(int exit_code, const char* reason);
+  // The rest of Shutdown, once the shipper has drained.
+  void FinishShutdown();
+  std::string OutputName() const;
   AgentStats CollectStats() const;
   void LogStatus(const char* message);
   labels::LabelSet LabelsFor(const std::string& path);
@@ -99,10 +107,12 @@ class Agent {
   std::unique_ptr<SeededSourceIdGenerator> ids_;
   std::optional<WatchSet> watches_;
   std::vector<std::optional<MultilineRule>> multiline_rules_;  // by watch index
+  std::unique_ptr<time::UvTimerService> timers_;  // before the sinks that schedule on it
   std::unique_ptr<JsonlSink> jsonl_;
   std::unique_ptr<NullSink> null_;
+  std::unique_ptr<ShipperMetrics> shipper_metrics_;
+  std::unique_ptr<ShipperSink> shipper_;
   std::unique_ptr<DurableSourceSink> durable_;
-  std::unique_ptr<time::UvTimerService> timers_;
   std::unique_ptr<MultilineJoiner> joiner_;
   std::unique_ptr<TailerSet> tailers_;
   std::unique_ptr<TailDriver> driver_;

@@ -8,6 +8,10 @@ Result<OutputSpec> ParseOutputSpec(std::string_view text) {
     spec.kind = OutputSpec::Kind::kNull;
     return spec;
   }
+  if (text == "aggregator") {
+    spec.kind = OutputSpec::Kind::kAggregator;
+    return spec;
+  }
   constexpr std::string_view kJsonl = "jsonl:";
   if (text.starts_with(kJsonl) && text.size() > kJsonl.size()) {
     spec.kind = OutputSpec::Kind::kJsonl;
@@ -15,7 +19,7 @@ Result<OutputSpec> ParseOutputSpec(std::string_view text) {
     return spec;
   }
   return Status::InvalidArgument("--output \"" + std::string(text) +
-                                 "\" is not an output; use jsonl:PATH, jsonl:- (stdout) or null");
+                                 "\" is not an output; use aggregator, jsonl:PATH, jsonl:- (stdout) or null");
 }
 
 }  // namespace silt::agent

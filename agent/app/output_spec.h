@@ -2,6 +2,8 @@
 //   jsonl:PATH   append JSON lines to PATH (created if missing)
 //   jsonl:-      JSON lines on stdout
 //   null         drop every entry and confirm it at once (benchmarks)
+//   aggregator   ship to the config's `aggregator` section (its defaults when absent); also what
+//                silt-agent does without --output when agent.yaml has that section
 // Thread-safety: a value type and a pure function.
 #pragma once
 
@@ -13,7 +15,7 @@
 namespace silt::agent {
 
 struct OutputSpec {
-  enum class Kind { kJsonl, kNull };
+  enum class Kind { kJsonl, kNull, kAggregator };
   Kind kind = Kind::kJsonl;
   std::string path;  // for kJsonl: a file path, or "-" for stdout
 };

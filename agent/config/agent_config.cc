@@ -208,6 +208,7 @@ Result<AgentConfig> ReadAgentConfig(const config::Document& doc) {
   ReadTopLevel(r, &c);
   ReadTuning(r, &c);
   ReadDiscovery(r, &c);
+  ReadAggregatorConfig(r, "aggregator", &c.aggregator);
   const bool listed = r.List(
       "watches",
       [&](ObjectReader& w) {

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/config/aggregator_config.h"
 #include "agent/discovery/discovery.h"
 #include "agent/multiline/multiline_rule.h"
 #include "agent/tailer/line_splitter.h"
@@ -82,6 +83,9 @@ struct AgentConfig {
   DiscoveryConfig discovery;
   Reading read;
   StatusReporting status;
+  // Present when agent.yaml has an `aggregator:` section: the agent then ships there (unless
+  // --output says otherwise).
+  std::optional<AggregatorConfig> aggregator;
 };
 
 // Reads and validates the file at `path`. NotFound/PermissionDenied/IOError naming the path when

@@ -35,6 +35,8 @@ int64_t PartitionStart(int64_t timestamp_ns, int64_t partition_ns) {
 
 std::string WalDir(const std::string& data_dir) { return data_dir + "/wal"; }
 
+std::string DataDirLockPath(const std::string& data_dir) { return data_dir + "/LOCK"; }
+
 std::string TenantsDir(const std::string& data_dir) { return data_dir + "/tenants"; }
 
 std::string TenantDir(const std::string& data_dir, std::string_view tenant) {

@@ -25,6 +25,8 @@ Status ValidateTenantId(std::string_view tenant);
 int64_t PartitionStart(int64_t timestamp_ns, int64_t partition_ns);
 
 std::string WalDir(const std::string& data_dir);
+// <data_dir>/LOCK: flock(2)ed by the process that has the data directory open; holds its pid.
+std::string DataDirLockPath(const std::string& data_dir);
 std::string TenantsDir(const std::string& data_dir);
 std::string TenantDir(const std::string& data_dir, std::string_view tenant);
 std::string PartitionDirName(int64_t partition_start_ns, int64_t partition_ns);

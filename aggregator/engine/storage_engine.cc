@@ -110,6 +110,10 @@ Status StorageEngine::Recover() {
   SILT_RETURN_IF_ERROR(CreateDirsDurably(fs, options_.data_dir));
   // The data directory may be left from a process that crashed before syncing it.
   SILT_RETURN_IF_ERROR(fs->SyncDir(fs::ParentDir(options_.data_dir)));
+  // Before the catalog load, which removes leftover .tmp files and may rewrite index.silt.
+  Result<std::unique_ptr<fs::FileLock>> lock = fs->LockFile(DataDirLockPath(options_.data_dir));
+  if (!lock.ok()) return lock.status().WithContext("data directory " + options_.data_dir);
+  dir_lock_ = std::move(*lock);
   block_cache_ = std::make_unique<store::BlockCache>(kBlockCacheBytes);
   store::ChunkReaderOptions reader_options;
   reader_options.cache = block_cache_.get();

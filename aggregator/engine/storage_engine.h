@@ -167,6 +167,10 @@ class StorageEngine {
   Status CheckpointLocked();
 
   EngineOptions options_;
+  // <data_dir>/LOCK, taken before anything in the directory is read or repaired, so a second
+  // process (a server, `silt-aggregator dump`) refuses to open a data directory in use. Declared
+  // first: released last.
+  std::unique_ptr<fs::FileLock> dir_lock_;
   EngineStats stats_;
   EngineRecovery recovery_;
   store::ChunkReadCounters read_counters_;

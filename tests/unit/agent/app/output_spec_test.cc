@@ -24,11 +24,17 @@ TEST(OutputSpecTest, Null) {
   EXPECT_EQ(spec->kind, OutputSpec::Kind::kNull);
 }
 
+TEST(OutputSpecTest, Aggregator) {
+  Result<OutputSpec> spec = ParseOutputSpec("aggregator");
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(spec->kind, OutputSpec::Kind::kAggregator);
+}
+
 TEST(OutputSpecTest, OtherFormsAreRejectedListingTheAcceptedOnes) {
   for (const char* text : {"", "jsonl", "jsonl:", "json:/x", "loki:http://x"}) {
     Result<OutputSpec> spec = ParseOutputSpec(text);
     ASSERT_FALSE(spec.ok()) << text;
-    EXPECT_NE(spec.status().message().find("use jsonl:PATH, jsonl:- (stdout) or null"),
+    EXPECT_NE(spec.status().message().find("use aggregator, jsonl:PATH, jsonl:- (stdout) or null"),
               std::string::npos);
   }
 }

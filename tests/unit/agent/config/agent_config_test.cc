@@ -54,6 +54,7 @@ TEST(AgentConfigTest, MinimalConfigTakesEveryDefault) {
   EXPECT_EQ(config->watches[0].paths, std::vector<std::string>{"/var/log/*.log"});
   EXPECT_FALSE(config->watches[0].multiline.has_value());
   EXPECT_EQ(config->watches[0].encoding, "utf-8");
+  EXPECT_FALSE(config->aggregator.has_value());
 }
 
 TEST(AgentConfigTest, ExampleFileLoads) {
@@ -68,6 +69,11 @@ TEST(AgentConfigTest, ExampleFileLoads) {
   ASSERT_TRUE(apps.multiline.has_value());
   EXPECT_EQ(apps.multiline->max_lines, 500u);
   EXPECT_EQ(apps.multiline->flush_timeout_ns, 3'000'000'000);
+  ASSERT_TRUE(config->aggregator.has_value());
+  EXPECT_EQ(config->aggregator->host, "aggregator.example.com");
+  EXPECT_EQ(config->aggregator->port, 7458);
+  EXPECT_TRUE(config->aggregator->tls.enabled);
+  EXPECT_EQ(config->aggregator->tls.ca_file, "/etc/silt/ca.pem");
 }
 
 TEST(AgentConfigTest, EveryOptionIsRead) {

@@ -1,0 +1,48 @@
+// AggregatorConfig: silt-aggregator's YAML configuration (aggregator.yaml), every option with
+// its default; with no file at all the defaults make a single node work (data in ./silt-data,
+// agents on 127.0.0.1:7458). The reference, with defaults and units, is
+// docs/aggregator-config.md; a commented example is aggregator/config/aggregator.example.yaml.
+//
+// Loading goes through shared/config: unknown keys, wrong types and invalid values are all
+// reported at once, each as "<file>:<line>:<column>: <key path>: <problem>". Beyond types the
+// loader checks the listen address, TLS settings that go together, tenant ids, frame limits and
+// the storage engine's ranges (engine::ValidateEngineOptions).
+//
+// Thread-safety: a value type.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "aggregator/engine/engine_options.h"
+#include "aggregator/server/agent_listener.h"
+#include "shared/config/load_options.h"
+#include "shared/log/level.h"
+#include "shared/status/result.h"
+
+namespace silt::aggregator {
+
+struct AggregatorConfig {
+  std::string data_dir = "./silt-data";
+  log::Level log_level = log::Level::kInfo;
+  // agent_listener: and auth: (auth lands in agent_listener.auth).
+  server::AgentListenerOptions agent_listener;
+  // storage: the engine's knobs. fs, clock and logger are left null (wiring fills them);
+  // data_dir mirrors the top-level data_dir.
+  engine::EngineOptions storage;
+
+  AggregatorConfig() { storage.data_dir = data_dir; }
+};
+
+// Reads and validates the file at `path`. InvalidArgument listing every problem; the file
+// system's error when it cannot be read.
+Result<AggregatorConfig> LoadAggregatorConfig(const std::string& path,
+                                              config::LoadOptions options = {});
+// The same for YAML text; `name` stands for the source in messages.
+Result<AggregatorConfig> ParseAggregatorConfig(std::string_view text, std::string name,
+                                               config::LoadOptions options = {});
+
+// Splits "host:port" or "[v6]:port" (port 0..65535). InvalidArgument with an example otherwise.
+Status ParseListenAddress(std::string_view address, std::string* host, int* port);
+
+}  // namespace silt::aggregator

@@ -1,0 +1,155 @@
+// silt-aggregator: the central server (see aggregator/README.md and docs/aggregator-config.md).
+//
+//   silt-aggregator [serve] [--config FILE] [--data-dir DIR] [--log-level LEVEL]
+//                   [--check-config] [--expand-env]
+//   silt-aggregator dump --data-dir DIR [--tenant T] [--since TIME] [--until TIME]
+//                   [--selector '{a="b"}'] [--log-level LEVEL]
+//
+// Without --config every option takes its documented default (data in ./silt-data, agents on
+// 127.0.0.1:7458). Exit codes: 0 success (and a clean shutdown on SIGTERM/SIGINT), 1 runtime
+// failure (cannot start, data directory in use, shutdown error), 2 bad flags or config.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "aggregator/app/aggregator_server.h"
+#include "aggregator/app/dump_command.h"
+#include "aggregator/config/aggregator_config.h"
+#include "shared/log/level.h"
+#include "shared/log/logger.h"
+#include "shared/time/timestamp.h"
+
+#ifndef SILT_VERSION
+#define SILT_VERSION "unknown"
+#endif
+
+namespace silt::aggregator {
+namespace {
+
+constexpr int kExitRuntime = 1;
+constexpr int kExitUsage = 2;
+
+struct ServeFlags {
+  std::string config_path;
+  std::string data_dir;
+  std::string log_level;
+  bool check_config = false;
+  bool expand_env = false;
+};
+
+struct DumpFlags {
+  std::string data_dir;
+  std::string tenant;
+  std::string since;
+  std::string until;
+  std::string selector;
+  std::string log_level = "warn";
+};
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "silt-aggregator: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+std::optional<log::Level> LevelFlag(const std::string& text) {
+  Result<log::Level> level = log::ParseLevel(text);
+  if (!level.ok()) return std::nullopt;
+  return *level;
+}
+
+int Serve(const ServeFlags& flags) {
+  AggregatorConfig config;
+  if (!flags.config_path.empty()) {
+    config::LoadOptions load;
+    load.expand_env = flags.expand_env;
+    Result<AggregatorConfig> loaded = LoadAggregatorConfig(flags.config_path, load);
+    if (!loaded.ok()) return Usage(loaded.status().ToString());
+    config = std::move(*loaded);
+  }
+  if (!flags.data_dir.empty()) {
+    config.data_dir = flags.data_dir;
+    config.storage.data_dir = flags.data_dir;
+  }
+  if (!flags.log_level.empty()) {
+    std::optional<log::Level> level = LevelFlag(flags.log_level);
+    if (!level) return Usage("--log-level: expected debug, info, warn or error");
+    config.log_level = *level;
+  }
+  if (flags.check_config) {
+    std::printf("%s: OK (data_dir %s, agent listener %s:%d%s)\n",
+                flags.config_path.empty() ? "defaults" : flags.config_path.c_str(),
+                config.data_dir.c_str(), config.agent_listener.listen.host.c_str(),
+                config.agent_listener.listen.port,
+                config.agent_listener.listen.tls ? ", TLS" : "");
+    return 0;
+  }
+  log::Logger logger(log::LoggerOptions{.min_level = config.log_level});
+  ::signal(SIGPIPE, SIG_IGN);
+  config.agent_listener.session.server_version = SILT_VERSION;  // announced in every Welcome
+  AggregatorServer server(std::move(config), &logger);
+  return server.Run();
+}
+
+int Dump(const DumpFlags& flags) {
+  std::optional<log::Level> level = LevelFlag(flags.log_level);
+  if (!level) return Usage("--log-level: expected debug, info, warn or error");
+  DumpOptions options;
+  options.data_dir = flags.data_dir;
+  options.tenant = flags.tenant;
+  options.selector = flags.selector;
+  if (!flags.since.empty()) {
+    Result<int64_t> since = time::ParseLokiTime(flags.since);
+    if (!since.ok()) return Usage("--since: " + std::string(since.status().message()));
+    options.since = *since;
+  }
+  if (!flags.until.empty()) {
+    Result<int64_t> until = time::ParseLokiTime(flags.until);
+    if (!until.ok()) return Usage("--until: " + std::string(until.status().message()));
+    options.until = *until;
+  }
+  log::Logger logger(log::LoggerOptions{.min_level = *level});
+  ::signal(SIGPIPE, SIG_IGN);
+  Status dumped = RunDump(options, stdout, &logger);
+  if (dumped.ok()) return 0;
+  std::fprintf(stderr, "silt-aggregator dump: %s\n", dumped.ToString().c_str());
+  return dumped.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+}
+
+}  // namespace
+}  // namespace silt::aggregator
+
+int main(int argc, char** argv) {
+  silt::aggregator::ServeFlags serve;
+  silt::aggregator::DumpFlags dump;
+  CLI::App app{"silt-aggregator: receives, stores and serves logs"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("silt-aggregator ") + SILT_VERSION);
+  auto add_serve_flags = [&](CLI::App* to) {
+    to->add_option("--config", serve.config_path, "aggregator.yaml to load [default: none]");
+    to->add_option("--data-dir", serve.data_dir, "overrides data_dir from the config");
+    to->add_option("--log-level", serve.log_level, "debug, info, warn or error [default: config]");
+    to->add_flag("--check-config", serve.check_config, "validate the config and exit (0 or 2)");
+    to->add_flag("--expand-env", serve.expand_env, "expand ${VAR} and ${VAR:-default} in values");
+  };
+  add_serve_flags(&app);
+  CLI::App* serve_cmd = app.add_subcommand("serve", "run the server (the default)");
+  add_serve_flags(serve_cmd);
+  CLI::App* dump_cmd = app.add_subcommand("dump", "print a data directory's entries as JSON lines");
+  dump_cmd->add_option("--data-dir", dump.data_dir, "the data directory to read")->required();
+  dump_cmd->add_option("--tenant", dump.tenant, "only this tenant [default: every tenant]");
+  dump_cmd->add_option("--since", dump.since, "entries at or after (RFC 3339, unix s or ns)");
+  dump_cmd->add_option("--until", dump.until, "entries before (RFC 3339, unix s or ns)");
+  dump_cmd->add_option("--selector", dump.selector, "streams with these labels, {a=\"b\"}");
+  dump_cmd->add_option("--log-level", dump.log_level, "log level on stderr")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : silt::aggregator::kExitUsage;
+  }
+  if (dump_cmd->parsed()) return silt::aggregator::Dump(dump);
+  return silt::aggregator::Serve(serve);
+}
