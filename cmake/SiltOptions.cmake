@@ -26,3 +26,5 @@ if(SILT_BUILD_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+# Per-test ctest timeout in seconds (scripts/test --long raises it for thousands of kill cycles).
+set(SILT_TEST_TIMEOUT 300 CACHE STRING "ctest timeout of each gtest test, in seconds")

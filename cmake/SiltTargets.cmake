@@ -50,7 +50,7 @@ function(silt_test name)
   silt_warnings(${name})
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
                        WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/tests
-                       PROPERTIES TIMEOUT 300)
+                       PROPERTIES TIMEOUT ${SILT_TEST_TIMEOUT})
 endfunction()
 
 # silt_benchmark(<name> SOURCES ... [DEPS ...]): a Google Benchmark program (SILT_BUILD_BENCH=ON).

@@ -24,7 +24,6 @@
 extern char** environ;
 
 namespace silt::agent::testing {
-namespace {
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -37,6 +36,8 @@ void WriteAll(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
 }
+
+namespace {
 
 bool HasSection(const std::string& yaml, const std::string& key) {
   return yaml.rfind(key + ":", 0) == 0 || yaml.find("\n" + key + ":") != std::string::npos;

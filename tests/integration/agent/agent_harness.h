@@ -40,6 +40,11 @@ struct OutputEntry {
 // Polls `done` every 20 ms until it holds or `timeout_ms` passes; returns done().
 bool WaitFor(const std::function<bool()>& done, int timeout_ms = 15000);
 
+// The whole file ("" when it cannot be read).
+std::string ReadAll(const std::string& path);
+// Replaces the file's content with `text`.
+void WriteAll(const std::string& path, const std::string& text);
+
 // Appends `text` to `path` (O_APPEND, created 0644), as a logger does.
 void AppendToFile(const std::string& path, const std::string& text);
 
