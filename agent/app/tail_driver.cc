@@ -84,6 +84,7 @@ void TailDriver::OnRescan(const std::vector<std::string>& paths) {
     first_rescan_done_ = true;
     SavePositions().IgnoreError();  // logged
   }
+  SaveIfNewSources();
   StartIdle();
 }
 
@@ -91,10 +92,12 @@ void TailDriver::OnPathsChanged(const std::vector<std::string>& paths) {
   if (closed_) return;
   for (const std::string& path : paths) tailers_->OnPathChanged(path);
   if (after_call_) after_call_();
+  SaveIfNewSources();
   RequestPoll();
 }
 
 Status TailDriver::SavePositions() {
+  files_opened_at_save_ = tailers_->files_opened();
   Status status = tailers_->Flush(clock_->WallNanos());
   if (after_call_ && !closed_) after_call_();
   if (!status.ok()) {
@@ -106,6 +109,15 @@ Status TailDriver::SavePositions() {
     save_failing_ = false;
   }
   return status;
+}
+
+// A file tracked for the first time (a new file, or app.log recreated by a rotation) is written
+// to the positions file at once rather than at the next save_interval: if the agent dies and
+// the file is rotated away before it restarts, the saved identity is what lets the restarted
+// agent find it under its new name and read it.
+void TailDriver::SaveIfNewSources() {
+  if (closed_ || tailers_->files_opened() == files_opened_at_save_) return;
+  SavePositions().IgnoreError();  // logged
 }
 
 void TailDriver::SetPaused(bool paused) {
@@ -143,6 +155,7 @@ void TailDriver::PollOnce() {
   const PollResult result = tailers_->Poll(clock_->MonotonicNanos());
   ++polls_;
   if (after_call_) after_call_();
+  SaveIfNewSources();
   if (!result.more && idle_ != nullptr) uv_idle_stop(idle_);
 }
 

@@ -65,6 +65,7 @@ class TailDriver final : public DiscoveryListener {
 
  private:
   void RequestPoll();
+  void SaveIfNewSources();
   void StartIdle();
   void PollOnce();
 
@@ -79,6 +80,7 @@ class TailDriver final : public DiscoveryListener {
   uv_timer_t* linger_timer_ = nullptr;
   uv_timer_t* save_timer_ = nullptr;
   bool first_rescan_done_ = false;
+  uint64_t files_opened_at_save_ = 0;  // TailerSet::files_opened() when positions were saved
   bool paused_ = false;
   bool closed_ = false;
   bool save_failing_ = false;

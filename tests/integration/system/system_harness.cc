@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -165,6 +166,11 @@ void SystemHarness::StartAgent() {
   ASSERT_TRUE(agent_.Start({SILT_AGENT_BINARY, "--config", Path("agent.yaml")}, Path("agent.log")));
 }
 
+bool SystemHarness::WaitForAgentPositions(int timeout_ms) {
+  const std::string positions = Path("agent/positions");
+  return WaitFor([&] { return ::access(positions.c_str(), F_OK) == 0; }, timeout_ms);
+}
+
 void SystemHarness::StartLoad() {
   stop_load_ = false;
   writer_ = std::thread([this] { WriteLoop(); });
@@ -256,6 +262,7 @@ std::vector<std::string> SystemHarness::Dump(std::string* error) {
   }
   std::vector<std::string> missing, repeated;
   std::string error;
+  std::chrono::milliseconds round_wait(1000);
   const bool complete = WaitFor(
       [&] {
         if (aggregator_.Running()) {
@@ -272,8 +279,13 @@ std::vector<std::string> SystemHarness::Dump(std::string* error) {
           if (n > 1) repeated.push_back(line + "\" x" + std::to_string(n) + "\"");
         }
         if (missing.empty() || !repeated.empty() || !error.empty()) return true;
+        // Give the agent longer each round (1 s, 2 s, 4 s, 8 s): on a slow machine (sanitizers,
+        // a busy CI host) reconnecting and delivering may take more than a second, and
+        // stopping the aggregator again too soon would starve it.
         StartAggregator();
-        std::this_thread::sleep_for(std::chrono::seconds(1));
+        WaitUntilServing();
+        std::this_thread::sleep_for(round_wait);
+        round_wait = std::min(round_wait * 2, std::chrono::milliseconds(8000));
         return false;
       },
       timeout_ms);

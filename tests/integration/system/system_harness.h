@@ -68,6 +68,9 @@ class SystemHarness {
   void KillAgent() { agent_.Kill(); }
   int StopAgent() { return agent_.Terminate(); }
 
+  // Waits until the agent has written its positions file (after a startup scan found files).
+  bool WaitForAgentPositions(int timeout_ms = 15000);
+
   // Starts the writer and the rotator threads; StopLoad joins them.
   void StartLoad();
   void StopLoad();
