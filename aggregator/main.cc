@@ -4,19 +4,29 @@
 //                   [--check-config] [--expand-env]
 //   silt-aggregator dump --data-dir DIR [--tenant T] [--since TIME] [--until TIME]
 //                   [--selector '{a="b"}'] [--log-level LEVEL]
+//   silt-aggregator query --data-dir DIR [--tenant T] [--since 1h | --start T [--end T]]
+//                   [--limit 100] [--direction backward|forward] [--no-blooms] [--timeout 1m]
+//                   [--max-series N] [--log-level LEVEL] 'LOGQL'
+//   silt-aggregator ingest --data-dir DIR [--tenant T] [--batch-entries N] [--flush]
+//                   [--log-level LEVEL] < push.json
 //
 // Without --config every option takes its documented default (data in ./silt-data, agents on
 // 127.0.0.1:7458). Exit codes: 0 success (and a clean shutdown on SIGTERM/SIGINT), 1 runtime
-// failure (cannot start, data directory in use, shutdown error), 2 bad flags or config.
+// failure (cannot start, data directory in use, shutdown error), 2 bad flags or config (for
+// query: a bad or unsupported query; for ingest: input with problems, its good streams stored).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 
 #include "aggregator/app/aggregator_server.h"
 #include "aggregator/app/dump_command.h"
+#include "aggregator/app/ingest_command.h"
+#include "aggregator/app/query_command.h"
 #include "aggregator/config/aggregator_config.h"
 #include "shared/log/level.h"
 #include "shared/log/logger.h"
@@ -118,12 +128,71 @@ int Dump(const DumpFlags& flags) {
   return dumped.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitRuntime;
 }
 
+int ExitFor(const char* command, const Status& status) {
+  if (status.ok()) return 0;
+  std::fprintf(stderr, "silt-aggregator %s: %s\n", command, status.ToString().c_str());
+  return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+}
+
+int Query(const QueryCommandOptions& options, const std::string& log_level) {
+  std::optional<log::Level> level = LevelFlag(log_level);
+  if (!level) return Usage("--log-level: expected debug, info, warn or error");
+  log::Logger logger(log::LoggerOptions{.min_level = *level});
+  ::signal(SIGPIPE, SIG_IGN);
+  return ExitFor("query", RunQuery(options, stdout, &logger));
+}
+
+int Ingest(const IngestOptions& options, const std::string& log_level) {
+  std::optional<log::Level> level = LevelFlag(log_level);
+  if (!level) return Usage("--log-level: expected debug, info, warn or error");
+  log::Logger logger(log::LoggerOptions{.min_level = *level});
+  std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  if (std::cin.bad()) return Usage("ingest: reading stdin failed");
+  Result<IngestReport> report = RunIngest(options, input, stdout, stderr, &logger);
+  if (!report.ok()) return ExitFor("ingest", report.status());
+  return report->problems == 0 ? 0 : kExitUsage;
+}
+
+// `query` and `ingest` flags on their subcommands.
+void AddQueryFlags(CLI::App* cmd, QueryCommandOptions* q, std::string* log_level) {
+  cmd->add_option("--data-dir", q->data_dir, "the data directory to read")->required();
+  cmd->add_option("--tenant", q->tenant, "tenant id")->capture_default_str();
+  cmd->add_option("--since", q->since, "range length before --end when --start is not given")
+      ->capture_default_str();
+  cmd->add_option("--start", q->start, "range start, inclusive (RFC 3339, unix s or ns)");
+  cmd->add_option("--end", q->end, "range end, exclusive [default: now]");
+  cmd->add_option("--limit", q->limit, "most entries returned")->capture_default_str();
+  cmd->add_option("--direction", q->direction, "backward (newest first) or forward")
+      ->capture_default_str();
+  cmd->add_flag("--no-blooms", [q](int64_t) { q->use_blooms = false; },
+                "read every block (results are identical; for checks)");
+  cmd->add_option("--timeout", q->timeout, "give up after this long (0: never)")
+      ->capture_default_str();
+  cmd->add_option("--max-series", q->max_series, "most output streams (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--log-level", *log_level, "log level on stderr")->capture_default_str();
+  cmd->add_option("query", q->query, "the LogQL log query")->required();
+}
+
+void AddIngestFlags(CLI::App* cmd, IngestOptions* i, std::string* log_level) {
+  cmd->add_option("--data-dir", i->data_dir, "the data directory to write")->required();
+  cmd->add_option("--tenant", i->tenant, "tenant id")->capture_default_str();
+  cmd->add_option("--batch-entries", i->batch_entries, "entries per push (whole streams)")
+      ->capture_default_str();
+  cmd->add_flag("--flush", i->flush, "write chunk files before exit");
+  cmd->add_option("--log-level", *log_level, "log level on stderr")->capture_default_str();
+}
+
 }  // namespace
 }  // namespace silt::aggregator
 
 int main(int argc, char** argv) {
   silt::aggregator::ServeFlags serve;
   silt::aggregator::DumpFlags dump;
+  silt::aggregator::QueryCommandOptions query;
+  silt::aggregator::IngestOptions ingest;
+  std::string query_log_level = "warn";
+  std::string ingest_log_level = "warn";
   CLI::App app{"silt-aggregator: receives, stores and serves logs"};
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", std::string("silt-aggregator ") + SILT_VERSION);
@@ -144,6 +213,12 @@ int main(int argc, char** argv) {
   dump_cmd->add_option("--until", dump.until, "entries before (RFC 3339, unix s or ns)");
   dump_cmd->add_option("--selector", dump.selector, "streams with these labels, {a=\"b\"}");
   dump_cmd->add_option("--log-level", dump.log_level, "log level on stderr")->capture_default_str();
+  CLI::App* query_cmd =
+      app.add_subcommand("query", "run a LogQL log query on a data directory, print Loki JSON");
+  silt::aggregator::AddQueryFlags(query_cmd, &query, &query_log_level);
+  CLI::App* ingest_cmd =
+      app.add_subcommand("ingest", "store a Loki JSON push body from stdin in a data directory");
+  silt::aggregator::AddIngestFlags(ingest_cmd, &ingest, &ingest_log_level);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -151,5 +226,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : silt::aggregator::kExitUsage;
   }
   if (dump_cmd->parsed()) return silt::aggregator::Dump(dump);
+  if (query_cmd->parsed()) return silt::aggregator::Query(query, query_log_level);
+  if (ingest_cmd->parsed()) return silt::aggregator::Ingest(ingest, ingest_log_level);
   return silt::aggregator::Serve(serve);
 }

@@ -5,11 +5,10 @@
 #include <set>
 #include <vector>
 
+#include "aggregator/app/offline_engine.h"
 #include "aggregator/engine/storage_engine.h"
 #include "aggregator/server/json_escape.h"
-#include "shared/fs/posix_file_system.h"
 #include "shared/labels/label_parser.h"
-#include "shared/time/clock.h"
 
 namespace silt::aggregator {
 namespace {
@@ -115,20 +114,9 @@ Status RunDump(const DumpOptions& o, std::FILE* out, log::Logger* logger) {
     return Status::InvalidArgument("--since must be before --until");
   }
   SILT_ASSIGN_OR_RETURN(std::vector<labels::Matcher> matchers, ParseSelector(o.selector));
-  fs::PosixFileSystem fs;
-  if (!fs.FileExists(o.data_dir)) {
-    return Status::NotFound("data directory " + o.data_dir +
-                            " does not exist; pass the server's data_dir with --data-dir");
-  }
-  time::SystemClock clock;
-  engine::EngineOptions options;
-  options.fs = &fs;
-  options.clock = &clock;
-  options.logger = logger;
-  options.data_dir = o.data_dir;
-  options.background_flush = false;
-  SILT_ASSIGN_OR_RETURN(std::unique_ptr<engine::StorageEngine> engine,
-                        engine::StorageEngine::Open(options));
+  SILT_ASSIGN_OR_RETURN(std::unique_ptr<OfflineEngine> offline,
+                        OfflineEngine::Open(o.data_dir, /*create=*/false, logger));
+  const engine::StorageEngine* engine = &offline->engine();
   std::vector<std::string> tenants =
       o.tenant.empty() ? TenantsOf(*engine) : std::vector<std::string>{o.tenant};
   for (const std::string& tenant : tenants) {
@@ -136,7 +124,7 @@ Status RunDump(const DumpOptions& o, std::FILE* out, log::Logger* logger) {
     for (const auto& [labels, stream] : streams) WriteStream(tenant, stream, o, out);
   }
   if (std::fflush(out) != 0) return Status::IOError("writing the dump to stdout failed");
-  return engine->Close();
+  return offline->Close();
 }
 
 }  // namespace silt::aggregator

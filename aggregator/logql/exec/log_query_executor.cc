@@ -1,0 +1,132 @@
+#include "aggregator/logql/exec/log_query_executor.h"
+
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+
+#include "aggregator/logql/exec/stream_cursor.h"
+
+namespace silt::logql::exec {
+namespace {
+
+struct LabelSetHash {
+  size_t operator()(const labels::LabelSet& set) const { return set.Hash(); }
+};
+
+// Collects the merged entries into output streams.
+class ResultBuilder {
+ public:
+  explicit ResultBuilder(size_t max_series) : max_series_(max_series) {}
+
+  Status Add(int64_t timestamp, const PipelineEntry& entry) {
+    auto [it, inserted] = index_.try_emplace(entry.labels, streams_.size());
+    if (inserted) {
+      if (max_series_ != 0 && streams_.size() >= max_series_) {
+        return Status::ResourceExhausted(
+            "maximum of series (" + std::to_string(max_series_) +
+            ") reached for a single query; narrow the selector or drop labels with "
+            "| drop / | keep, or raise the series limit");
+      }
+      streams_.push_back(LogStream{entry.labels, {}});
+    }
+    streams_[it->second].entries.push_back(LogEntry{timestamp, std::string(entry.line)});
+    return Status::Ok();
+  }
+
+  std::vector<LogStream> Finish() {
+    std::sort(streams_.begin(), streams_.end(),
+              [](const LogStream& a, const LogStream& b) { return a.labels < b.labels; });
+    return std::move(streams_);
+  }
+
+ private:
+  size_t max_series_;
+  std::vector<LogStream> streams_;
+  std::unordered_map<labels::LabelSet, size_t, LabelSetHash> index_;
+};
+
+// The heap's order: the top is the cursor whose entry comes next. Cursors are numbered in the
+// selection's label order, which breaks timestamp ties.
+class MergeOrder {
+ public:
+  MergeOrder(const std::vector<std::unique_ptr<StreamCursor>>* cursors, bool forward)
+      : cursors_(cursors), forward_(forward) {}
+  // std heap functions keep the "largest" on top: true when `a` comes after `b`.
+  bool operator()(size_t a, size_t b) const {
+    const int64_t ta = (*cursors_)[a]->timestamp();
+    const int64_t tb = (*cursors_)[b]->timestamp();
+    if (ta != tb) return forward_ ? ta > tb : ta < tb;
+    return a > b;
+  }
+
+ private:
+  const std::vector<std::unique_ptr<StreamCursor>>* cursors_;
+  bool forward_;
+};
+
+Status MergeInto(std::vector<std::unique_ptr<StreamCursor>>& cursors, const LogQueryPlan& plan,
+                 ResultBuilder* builder, QueryStats* stats) {
+  MergeOrder order(&cursors, plan.range.direction == store::Direction::kForward);
+  std::vector<size_t> heap;
+  for (size_t i = 0; i < cursors.size(); ++i) {
+    SILT_RETURN_IF_ERROR(cursors[i]->Advance());
+    if (cursors[i]->Valid()) heap.push_back(i);
+  }
+  std::make_heap(heap.begin(), heap.end(), order);
+  while (!heap.empty() && stats->entries_returned < plan.range.limit) {
+    std::pop_heap(heap.begin(), heap.end(), order);
+    StreamCursor& top = *cursors[heap.back()];
+    SILT_RETURN_IF_ERROR(builder->Add(top.timestamp(), top.entry()));
+    ++stats->entries_returned;
+    if (stats->entries_returned == plan.range.limit) break;
+    SILT_RETURN_IF_ERROR(top.Advance());
+    if (top.Valid()) {
+      std::push_heap(heap.begin(), heap.end(), order);
+    } else {
+      heap.pop_back();
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<LogQueryResult> ExecuteLogQuery(const engine::StorageEngine& engine,
+                                       std::string_view tenant, const LogQueryPlan& plan,
+                                       const Pipeline& pipeline, const ExecutorOptions& options) {
+  const int64_t started = options.clock != nullptr ? options.clock->MonotonicNanos() : 0;
+  if (options.max_entries_limit != 0 && plan.range.limit > options.max_entries_limit) {
+    return Status::InvalidArgument(
+        "max entries limit per query exceeded, limit > max_entries_limit (" +
+        std::to_string(plan.range.limit) + " > " + std::to_string(options.max_entries_limit) +
+        "); lower the limit");
+  }
+  const QueryDeadline deadline(options.clock, options.timeout_ns);
+  SILT_ASSIGN_OR_RETURN(
+      std::vector<engine::StreamSelection> selected,
+      engine.Select(tenant, plan.matchers, plan.range.from, plan.range.through));
+  LogQueryResult result;
+  BlockCounters blocks;
+  engine::BlockFilter filter = MakeBlockFilter(plan, options.use_blooms, &blocks);
+  std::vector<std::unique_ptr<StreamCursor>> cursors;
+  cursors.reserve(selected.size());
+  for (const engine::StreamSelection& stream : selected) {
+    SILT_RETURN_IF_ERROR(deadline.Check());
+    result.stats.chunks_referenced += stream.chunks.size();
+    cursors.push_back(std::make_unique<StreamCursor>(
+        stream.NewIterator(plan.range.from, plan.range.through, plan.range.direction, filter),
+        pipeline.ForStream(stream.labels), &result.stats, &deadline));
+  }
+  result.stats.streams_selected = selected.size();
+  ResultBuilder builder(options.max_series);
+  SILT_RETURN_IF_ERROR(MergeInto(cursors, plan, &builder, &result.stats));
+  result.streams = builder.Finish();
+  for (const auto& cursor : cursors) result.stats.blocks_failed += cursor->problems().blocks_failed;
+  result.stats.blocks_read = blocks.blocks_read;
+  result.stats.blocks_skipped_by_bloom = blocks.blocks_skipped;
+  result.stats.chunks_read = blocks.chunks_read.size();
+  if (options.clock != nullptr) result.stats.exec_time_ns = options.clock->MonotonicNanos() - started;
+  return result;
+}
+
+}  // namespace silt::logql::exec

@@ -1,0 +1,41 @@
+#include "aggregator/logql/exec/stream_cursor.h"
+
+#include <utility>
+
+namespace silt::logql::exec {
+
+StreamCursor::StreamCursor(engine::StreamEntryIterator iterator,
+                           std::unique_ptr<StreamPipeline> pipeline, QueryStats* stats,
+                           const QueryDeadline* deadline)
+    : iterator_(std::move(iterator)),
+      pipeline_(std::move(pipeline)),
+      stats_(stats),
+      deadline_(deadline) {}
+
+Status StreamCursor::Advance() {
+  if (started_ && iterator_.Valid()) iterator_.Next();
+  started_ = true;
+  valid_ = false;
+  for (; iterator_.Valid(); iterator_.Next()) {
+    if (until_check_-- == 0) {
+      until_check_ = kCheckEvery;
+      SILT_RETURN_IF_ERROR(deadline_->Check());
+    }
+    const std::string_view line = iterator_.line();
+    metadata_.clear();
+    iterator_.AppendMetadata(&metadata_);
+    ++stats_->lines_processed;
+    stats_->bytes_processed += line.size();
+    for (const labels::LabelView& pair : metadata_) {
+      stats_->bytes_processed += pair.name.size() + pair.value.size();
+    }
+    if (pipeline_->Process(iterator_.timestamp(), line, metadata_, &entry_)) {
+      timestamp_ = iterator_.timestamp();
+      valid_ = true;
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace silt::logql::exec

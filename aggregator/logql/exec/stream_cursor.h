@@ -1,0 +1,55 @@
+// StreamCursor: one selected stream as a source of the executor's k-way merge. It walks the
+// stream's entries in the query direction (engine::StreamEntryIterator) through the stream's
+// StreamPipeline and stops on each entry the pipeline keeps, counting what it reads.
+//
+// The current entry's views (line, labels) point into the iterator's block and the pipeline's
+// buffers; they stay valid until the next Advance(). Used by one thread; not copyable.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "aggregator/engine/stream_selection.h"
+#include "aggregator/logql/exec/query_deadline.h"
+#include "aggregator/logql/exec/query_stats.h"
+#include "aggregator/logql/pipeline/pipeline.h"
+#include "shared/status/status.h"
+
+namespace silt::logql::exec {
+
+class StreamCursor {
+ public:
+  // `stats` and `deadline` must outlive the cursor.
+  StreamCursor(engine::StreamEntryIterator iterator, std::unique_ptr<StreamPipeline> pipeline,
+               QueryStats* stats, const QueryDeadline* deadline);
+  StreamCursor(const StreamCursor&) = delete;
+  StreamCursor& operator=(const StreamCursor&) = delete;
+
+  // Moves to the next entry the pipeline keeps (the first one on the first call). OK, with
+  // Valid() false at the end; the deadline's error when the query ran out of time.
+  Status Advance();
+
+  bool Valid() const { return valid_; }
+  // Preconditions: Valid().
+  int64_t timestamp() const { return timestamp_; }
+  const PipelineEntry& entry() const { return entry_; }
+  const engine::ReadProblems& problems() const { return iterator_.problems(); }
+
+ private:
+  // How many entries are read between two deadline checks.
+  static constexpr uint32_t kCheckEvery = 256;
+
+  engine::StreamEntryIterator iterator_;
+  std::unique_ptr<StreamPipeline> pipeline_;
+  QueryStats* stats_;
+  const QueryDeadline* deadline_;
+  std::vector<labels::LabelView> metadata_;
+  PipelineEntry entry_;
+  int64_t timestamp_ = 0;
+  bool started_ = false;
+  bool valid_ = false;
+  uint32_t until_check_ = 0;
+};
+
+}  // namespace silt::logql::exec
