@@ -100,7 +100,7 @@ void TailerSet::ResolvePath(const std::string& path) {
     return;
   }
   if (state.current != nullptr) return;
-  AttachOrOpen(path, &state, scanned);
+  AttachOrOpen(path, &state, *info, scanned);
 }
 
 void TailerSet::OnPathMissing(const std::string& path, PathState* state, bool scanned) {
@@ -226,11 +226,17 @@ void TailerSet::RestoreRotated(const std::string& path, std::vector<Position> en
   // Entries not found stay in the store until forget_after: their files may come back.
 }
 
-void TailerSet::AttachOrOpen(const std::string& path, PathState* state, bool scanned) {
+void TailerSet::AttachOrOpen(const std::string& path, PathState* state, const fs::FileInfo& seen,
+                             bool scanned) {
   Result<OpenedFile> opened = OpenAndIdentify(*fs_, path);
   if (!opened.ok()) {
     if (opened.status().code() != StatusCode::kNotFound) ReportError(path, 0, opened.status());
     return;
+  }
+  if (scanned && !opened->identity.SameInode(seen.device, seen.inode) && state->rotated_since_ns) {
+    // The file stat'ed at the path was rotated away before the open got its successor. It was
+    // not under a rotated name yet when the scan ran; it is now.
+    ScanForRotated(path, *state->rotated_since_ns);
   }
   if (TrackedFile* file = FindTracked(opened->identity.device, opened->identity.inode)) {
     Attach(*file, path, state);

@@ -192,7 +192,10 @@ class TailerSet {
   void ResumeAtPath(const std::string& path, PathState* state, const Position& entry);
   void RestoreRotated(const std::string& path, std::vector<Position> entries);
   void RecoverTruncatedWhileDown(const std::string& file_path, const Position& entry);
-  void AttachOrOpen(const std::string& path, PathState* state, bool scanned);
+  // Opens the file at `path` (`seen` is what a stat of the path found just before) and makes it
+  // the path's current file. `scanned`: rotated names were scanned during this look already.
+  void AttachOrOpen(const std::string& path, PathState* state, const fs::FileInfo& seen,
+                    bool scanned);
   void ScanForRotated(const std::string& path, int64_t modified_since_ns);
   bool RecoverFromCopy(uint64_t source_id, const std::string& path, const Fingerprint& fingerprint,
                        uint64_t resume_at);

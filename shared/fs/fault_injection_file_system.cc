@@ -334,6 +334,12 @@ void FaultInjectionFileSystem::FailNth(Op op, uint64_t n) {
   fail_at_[Index(op)].insert(calls_[Index(op)] + n);
 }
 
+void FaultInjectionFileSystem::RunBeforeNth(Op op, uint64_t n, std::function<void()> action) {
+  assert(n >= 1 && "RunBeforeNth counts from 1 (the next call)");
+  std::lock_guard lock(mu_);
+  run_at_[Index(op)][calls_[Index(op)] + n] = std::move(action);
+}
+
 void FaultInjectionFileSystem::FailAllOperations(bool fail) {
   std::lock_guard lock(mu_);
   fail_all_ = fail;
@@ -347,6 +353,7 @@ void FaultInjectionFileSystem::SetFreeSpace(uint64_t bytes) {
 void FaultInjectionFileSystem::ClearFaults() {
   std::lock_guard lock(mu_);
   for (std::set<uint64_t>& calls : fail_at_) calls.clear();
+  for (auto& actions : run_at_) actions.clear();
   free_space_.reset();
   fail_all_ = false;
 }
@@ -358,6 +365,12 @@ uint64_t FaultInjectionFileSystem::CallCount(Op op) const {
 
 Status FaultInjectionFileSystem::CheckFault(Op op, std::string_view what) {
   uint64_t call = ++calls_[Index(op)];
+  auto action = run_at_[Index(op)].find(call);
+  if (action != run_at_[Index(op)].end()) {
+    std::function<void()> run = std::move(action->second);
+    run_at_[Index(op)].erase(action);
+    run();
+  }
   std::string prefix = std::string(OpName(op)) + " " + std::string(what);
   if (fail_all_) return Status::IOError(prefix + ": injected I/O error (device gone)");
   if (fail_at_[Index(op)].erase(call) != 0) return Status::IOError(prefix + ": injected I/O error");

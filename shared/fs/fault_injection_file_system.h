@@ -21,6 +21,9 @@
 //    fail. Files opened afterwards see the post-crash state. Tracking restarts from it, with
 //    every surviving file counted as durable.
 //
+// Races: RunBeforeNth runs a test's action just before a chosen call reaches the target (another
+// process renaming a file between a stat and an open, say).
+//
 // Failures: FailNth fails one chosen call of an operation kind, FailAllOperations makes every
 // call fail (a device that is gone), SetFreeSpace bounds the bytes further appends may add.
 // Injected errors are IOError "<op> <path>: injected I/O error" (ResourceExhausted for space).
@@ -34,6 +37,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -97,6 +101,10 @@ class FaultInjectionFileSystem final : public FileSystem {
 
   // Makes the n-th call of `op` from now fail once (n = 1: the next call). Several may be armed.
   void FailNth(Op op, uint64_t n);
+  // Runs `action` once, just before the n-th call of `op` from now (n = 1: the next call) reaches
+  // the target and before any fault armed for that call. It runs under this object's lock, so
+  // it must act on the target (or the OS) directly, never through this object.
+  void RunBeforeNth(Op op, uint64_t n, std::function<void()> action);
   // Every call fails with IOError until called with false or ClearFaults.
   void FailAllOperations(bool fail);
   // Appends may add `bytes` more bytes in total. An Append that does not fit writes the prefix
@@ -150,6 +158,7 @@ class FaultInjectionFileSystem final : public FileSystem {
   std::set<WritableFileImpl*> open_files_;
   std::array<uint64_t, kOpCount> calls_{};
   std::array<std::set<uint64_t>, kOpCount> fail_at_;  // call numbers (as in calls_) to fail
+  std::array<std::map<uint64_t, std::function<void()>>, kOpCount> run_at_;  // as fail_at_
   std::optional<uint64_t> free_space_;
   bool fail_all_ = false;
 };

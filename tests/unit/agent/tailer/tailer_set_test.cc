@@ -157,6 +157,46 @@ TEST(TailerSetTest, TwoRotationsBeforeAPollLoseNothing) {
   EXPECT_EQ(h.tailers().stats().rotated_found, 1u);
 }
 
+// The file the agent stat'ed at the path is rotated away before the agent opens the path: the
+// open gets its successor, and the file in between must still be found under its rotated name.
+TEST(TailerSetTest, RotationBetweenTheStatAndTheOpenOfThePathLosesNothing) {
+  TailerHarness h;
+  h.Append("app.log", "a1\n");
+  h.Rescan({"app.log"});
+  h.Drain();
+  h.Rename("app.log", "app.log-1");
+  h.Append("app.log", "b1\nb2\n");
+  h.agent_fs().RunBeforeNth(fs::Op::kOpen, 1, [&] {
+    h.Rename("app.log", "app.log-2");
+    h.Append("app.log", "c1\n");
+  });
+  h.Changed("app.log");
+  h.Drain();
+  EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "b1", "b2", "c1"));
+  EXPECT_EQ(h.sink().Sources().size(), 3u);
+  EXPECT_EQ(h.tailers().stats().rotated_found, 1u);
+}
+
+// The same race while the path was missing: the first file created there is rotated away between
+// the stat that sees it and the open.
+TEST(TailerSetTest, RotationBetweenTheStatAndTheOpenOfANewFileLosesNothing) {
+  TailerHarness h;
+  h.Append("app.log", "a1\n");
+  h.Rescan({"app.log"});
+  h.Drain();
+  h.Rename("app.log", "app.log-1");
+  h.Changed("app.log");  // gone: the old file is drained
+  h.Drain();
+  h.Append("app.log", "b1\n");
+  h.agent_fs().RunBeforeNth(fs::Op::kOpen, 1, [&] {
+    h.Rename("app.log", "app.log-2");
+    h.Append("app.log", "c1\n");
+  });
+  h.Changed("app.log");
+  h.Drain();
+  EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "b1", "c1"));
+}
+
 TEST(TailerSetTest, RotationNoticedOnlyAsDeletionThenRecreation) {
   TailerHarness h;
   h.Append("app.log", "a1\n");
