@@ -34,12 +34,13 @@ target_precompile_headers(silt_test_pch PRIVATE
   <gmock/gmock.h> <gtest/gtest.h> <string> <string_view> <vector> <memory> <cstdint>)
 # -pthread on every test compile: some deps (RE2, libuv) add it and the PCH must match all users.
 target_compile_options(silt_test_pch PUBLIC -pthread)
+target_compile_options(silt_test_pch PRIVATE ${SILT_TEST_OPTIMIZE})  # as every test, for the PCH
 silt_warnings(silt_test_pch)
 function(silt_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest GTest::gtest_main)
-  target_compile_options(${name} PRIVATE -pthread)
+  target_compile_options(${name} PRIVATE -pthread ${SILT_TEST_OPTIMIZE})
   # GCC 12 reports false -Warray-bounds/-Wstringop-overflow/-Wrestrict on inlined std::string
   # concatenation in test bodies (GCC bugs 105329, 105651); product code keeps them as errors.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
