@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "aggregator/store/entry_arena.h"
 #include "shared/time/timestamp.h"
 
 namespace silt::store {
@@ -24,37 +25,31 @@ bool SameEntry(const HeadEntry& a, const HeadEntry& b) {
          std::equal(a.metadata.begin(), a.metadata.end(), b.metadata.begin(), b.metadata.end());
 }
 
-// The entries of a Check batch accepted so far, sorted by timestamp (in-order entries append),
-// to find duplicates within the batch in O(log n).
+// The entries of a Check batch accepted so far, by content hash (timestamp, line, metadata), to
+// find duplicates within the batch in O(1): an agent gives every line of a tailer batch the
+// same timestamp, so comparing with every accepted entry of that timestamp was quadratic.
 class AcceptedEntries {
  public:
   explicit AcceptedEntries(std::span<const HeadEntry> entries) : entries_(entries) {
-    sorted_.reserve(entries.size());
+    by_hash_.reserve(entries.size());
   }
-  // Whether an accepted entry is identical to entries[i]; also finds where Add(i) inserts.
+  // Whether an accepted entry is identical to entries[i].
   bool Contains(size_t i) {
-    const int64_t ts = entries_[i].timestamp;
-    insert_at_ = sorted_.size();
-    if (sorted_.empty() || ts > sorted_.back().first) return false;
-    auto by_ts = [](const Item& a, const Item& b) { return a.first < b.first; };
-    auto first = std::lower_bound(sorted_.begin(), sorted_.end(), Item{ts, 0}, by_ts);
-    auto after = std::upper_bound(first, sorted_.end(), Item{ts, 0}, by_ts);
-    insert_at_ = static_cast<size_t>(after - sorted_.begin());
-    return std::any_of(first, after, [&](const Item& item) {
-      return SameEntry(entries_[item.second], entries_[i]);
+    const HeadEntry& entry = entries_[i];
+    hash_ = ContentHash(entry.line, entry.metadata) ^
+            (static_cast<uint64_t>(entry.timestamp) * 0x9E3779B97F4A7C15ULL);
+    auto [first, last] = by_hash_.equal_range(hash_);
+    return std::any_of(first, last, [&](const auto& item) {
+      return SameEntry(entries_[item.second], entry);
     });
   }
   // Precondition: Contains(i) was the last call and returned false.
-  void Add(size_t i) {
-    sorted_.insert(sorted_.begin() + static_cast<ptrdiff_t>(insert_at_),
-                   Item{entries_[i].timestamp, i});
-  }
+  void Add(size_t i) { by_hash_.emplace(hash_, i); }
 
  private:
-  using Item = std::pair<int64_t, size_t>;  // timestamp, index
   std::span<const HeadEntry> entries_;
-  std::vector<Item> sorted_;
-  size_t insert_at_ = 0;
+  std::unordered_multimap<uint64_t, size_t> by_hash_;  // content hash -> index
+  uint64_t hash_ = 0;  // of the entry last passed to Contains
 };
 
 std::string TooOldReason(int64_t timestamp, int64_t oldest) {
