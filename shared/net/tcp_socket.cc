@@ -75,15 +75,23 @@ std::string TcpSocket::PeerAddress() const {
 }
 
 std::string FormatSocketAddress(const sockaddr* address) {
+  // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict on chains of operator+.
   char host[INET6_ADDRSTRLEN] = {};
+  std::string out;
+  uint16_t port = 0;
   if (address->sa_family == AF_INET6) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(address);
     uv_ip6_name(in6, host, sizeof(host));
-    return "[" + std::string(host) + "]:" + std::to_string(ntohs(in6->sin6_port));
+    out.append("[").append(host).append("]");
+    port = ntohs(in6->sin6_port);
+  } else {
+    const auto* in4 = reinterpret_cast<const sockaddr_in*>(address);
+    uv_ip4_name(in4, host, sizeof(host));
+    out.append(host);
+    port = ntohs(in4->sin_port);
   }
-  const auto* in4 = reinterpret_cast<const sockaddr_in*>(address);
-  uv_ip4_name(in4, host, sizeof(host));
-  return std::string(host) + ":" + std::to_string(ntohs(in4->sin_port));
+  out.append(":").append(std::to_string(port));
+  return out;
 }
 
 void TcpSocket::Write(std::string bytes, size_t counted) {
