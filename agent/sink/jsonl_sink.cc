@@ -9,7 +9,7 @@
 #include <charconv>
 #include <utility>
 
-#include "agent/sink/json_string.h"
+#include "shared/json/json_string.h"
 #include "shared/time/timestamp.h"
 
 namespace silt::agent {
@@ -113,9 +113,9 @@ const std::string& JsonlSink::LabelsJson(const std::string& path) {
   if (labels_) {
     for (const labels::LabelView label : labels_(path)) {
       if (json.size() > 1) json.push_back(',');
-      AppendJsonString(label.name, &json);
+      json::AppendJsonString(label.name, &json);
       json.push_back(':');
-      AppendJsonString(label.value, &json);
+      json::AppendJsonString(label.value, &json);
     }
   }
   json.push_back('}');
@@ -129,9 +129,9 @@ void JsonlSink::AppendEntry(const std::string& timestamp, const std::string& lab
   buffer_.append("\",\"labels\":");
   buffer_.append(labels);
   buffer_.append(",\"line\":");
-  AppendJsonString(line.text, &buffer_);
+  json::AppendJsonString(line.text, &buffer_);
   buffer_.append(",\"path\":");
-  AppendJsonString(chunk.path, &buffer_);
+  json::AppendJsonString(chunk.path, &buffer_);
   buffer_.append(",\"offset\":");
   AppendUint(line.start_offset, &buffer_);
   buffer_.append(",\"source\":\"");

@@ -7,7 +7,7 @@
 //
 // (one line, keys in this order). `timestamp` is when the agent delivered the batch
 // (RFC3339Nano, UTC; every entry of a batch has the same one), `labels` the stream labels of the
-// watched path, `line` the entry's bytes (json_string.h), `path` the watched path (for a rotated
+// watched path, `line` the entry's bytes (shared/json/json_string.h), `path` the watched path (for a rotated
 // file too: the stream it belongs to), `offset` where the entry starts in its file, `source` the
 // source id (16 hex digits) of the file incarnation. (source, offset) identifies an entry: after
 // an agent crash, entries delivered but not yet saved in the positions file are written again

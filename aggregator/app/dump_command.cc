@@ -7,7 +7,7 @@
 
 #include "aggregator/app/offline_engine.h"
 #include "aggregator/engine/storage_engine.h"
-#include "aggregator/server/json_escape.h"
+#include "shared/json/json_string.h"
 #include "shared/labels/label_parser.h"
 
 namespace silt::aggregator {
@@ -79,9 +79,9 @@ Result<std::vector<labels::Matcher>> ParseSelector(const std::string& selector) 
 void WriteStream(const std::string& tenant, const engine::StreamSelection& stream,
                  const DumpOptions& o, std::FILE* out) {
   std::string prefix = "{\"tenant\":";
-  server::AppendJsonString(tenant, &prefix);
+  json::AppendJsonString(tenant, &prefix);
   prefix += ",\"labels\":";
-  server::AppendJsonString(stream.labels.ToString(), &prefix);
+  json::AppendJsonString(stream.labels.ToString(), &prefix);
   std::string line;
   std::vector<labels::LabelView> metadata;
   for (engine::StreamEntryIterator it = stream.NewIterator(o.since, o.until,
@@ -89,16 +89,16 @@ void WriteStream(const std::string& tenant, const engine::StreamSelection& strea
        it.Valid(); it.Next()) {
     line = prefix;
     line += ",\"ts\":\"" + std::to_string(it.timestamp()) + "\",\"line\":";
-    server::AppendJsonString(it.line(), &line);
+    json::AppendJsonString(it.line(), &line);
     metadata.clear();
     it.AppendMetadata(&metadata);
     if (!metadata.empty()) {
       line += ",\"metadata\":{";
       for (size_t i = 0; i < metadata.size(); ++i) {
         if (i != 0) line += ',';
-        server::AppendJsonString(metadata[i].name, &line);
+        json::AppendJsonString(metadata[i].name, &line);
         line += ':';
-        server::AppendJsonString(metadata[i].value, &line);
+        json::AppendJsonString(metadata[i].value, &line);
       }
       line += '}';
     }

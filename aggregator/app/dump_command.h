@@ -4,7 +4,7 @@
 //   {"tenant":"fake","labels":"{job=\"api\"}","ts":"1700000000000000000","line":"GET /"}
 //
 // (labels in their canonical text form, ts as a decimal string of ns since the epoch, the line
-// escaped by server::AppendJsonString; structured metadata, when present, as "metadata":
+// escaped by json::AppendJsonString; structured metadata, when present, as "metadata":
 // {"name":"value",...}). Output is sorted by tenant, then stream (labels), then time. The engine
 // is opened on the directory (chunk files plus a WAL replay, without the flusher), so entries
 // acknowledged but not yet flushed are shown too; the directory's lock makes a dump against a

@@ -3,7 +3,7 @@
 #include <cinttypes>
 #include <cstdio>
 
-#include "aggregator/server/json_escape.h"
+#include "shared/json/json_string.h"
 
 namespace silt::logql::exec {
 namespace {
@@ -36,9 +36,9 @@ void AppendStream(const LogStream& stream, std::string* out) {
   for (const labels::LabelView label : stream.labels) {
     if (!first) *out += ',';
     first = false;
-    server::AppendJsonString(label.name, out);
+    json::AppendJsonString(label.name, out);
     *out += ':';
-    server::AppendJsonString(label.value, out);
+    json::AppendJsonString(label.value, out);
   }
   *out += "},\"values\":[";
   for (size_t i = 0; i < stream.entries.size(); ++i) {
@@ -46,7 +46,7 @@ void AppendStream(const LogStream& stream, std::string* out) {
     *out += "[\"";
     *out += std::to_string(stream.entries[i].timestamp);
     *out += "\",";
-    server::AppendJsonString(stream.entries[i].line, out);
+    json::AppendJsonString(stream.entries[i].line, out);
     *out += ']';
   }
   *out += "]}";

@@ -6,7 +6,7 @@
 //    "stats":{"summary":{...},"querier":{"store":{...}},"ingester":{...},"silt":{...}}}}
 //
 // Timestamps are decimal strings of ns since the epoch; lines, label names and values are
-// escaped by server::AppendJsonString (invalid UTF-8 becomes U+FFFD, never invalid JSON).
+// escaped by json::AppendJsonString (invalid UTF-8 becomes U+FFFD, never invalid JSON).
 // `stats` uses Loki's field names (summary.totalBytesProcessed, totalLinesProcessed,
 // totalEntriesReturned, execTime in seconds, querier.store.totalChunksRef,
 // totalChunksDownloaded, chunk.decompressedLines/Bytes); Silt's block counts, which Loki does

@@ -190,6 +190,7 @@ Result<TemplateValue> Sha256(const FunctionCall& call) {
   return TemplateValue::String(std::move(out));
 }
 
+// toJson's strings: Go's json.Marshal, which also escapes < > & (shared/json does not).
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   for (size_t i = 0; i < s.size();) {

@@ -1,4 +1,4 @@
-#include "agent/sink/json_string.h"
+#include "shared/json/json_string.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-namespace silt::agent {
+namespace silt::json {
 namespace {
 
 std::string Json(std::string_view bytes) {
@@ -83,4 +83,4 @@ TEST(JsonStringTest, ArbitraryBytesAlwaysGiveValidJson) {
 }
 
 }  // namespace
-}  // namespace silt::agent
+}  // namespace silt::json

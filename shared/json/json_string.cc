@@ -1,11 +1,11 @@
-#include "agent/sink/json_string.h"
+#include "shared/json/json_string.h"
 
 #include <array>
 #include <cstdint>
 
 #include "shared/labels/utf8.h"
 
-namespace silt::agent {
+namespace silt::json {
 namespace {
 
 enum : uint8_t { kPlain = 0, kEscape = 1, kNonAscii = 2 };
@@ -94,4 +94,4 @@ void AppendJsonString(std::string_view bytes, std::string* out) {
   out->push_back('"');
 }
 
-}  // namespace silt::agent
+}  // namespace silt::json

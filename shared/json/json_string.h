@@ -1,4 +1,5 @@
-// JSON string literals for arbitrary bytes, as the jsonl sink writes log lines, paths and labels.
+// JSON string literals for arbitrary bytes: log lines, paths and labels as the agent's jsonl sink,
+// `silt-aggregator dump` and the Loki JSON responses write them.
 // Log lines are bytes, not text: they may hold NUL, control characters and invalid UTF-8. The
 // output is always valid JSON and valid UTF-8:
 //   "  \  -> \" \\         \n \r \t \b \f -> themselves     other bytes below 0x20 -> \u00XX
@@ -14,9 +15,9 @@
 #include <string>
 #include <string_view>
 
-namespace silt::agent {
+namespace silt::json {
 
 // Appends `bytes` as a quoted JSON string to *out.
 void AppendJsonString(std::string_view bytes, std::string* out);
 
-}  // namespace silt::agent
+}  // namespace silt::json
