@@ -92,7 +92,10 @@ class CompiledTemplateImpl final : public CompiledTemplate {
         if (op.kind != OpKind::kFunction || op.text == "and" || op.text == "or") continue;
         TemplateFunction fn = format::FindTemplateFunction(op.text);
         if (fn == nullptr) {
-          return Status::InvalidArgument(Where(op) + "function \"" + op.text + "\" not implemented");
+          // The parser accepts only known names, so this is a registry out of step with it.
+          return Status::InvalidArgument(Where(op) + "function \"" + op.text +
+                                         "\" is known to the template parser but missing from " +
+                                         "the function registry (a Silt bug: please report it)");
         }
         if (&op == &cmd.operands[0]) functions_[&cmd] = fn;
       }
