@@ -6,7 +6,7 @@
 //                   [--selector '{a="b"}'] [--log-level LEVEL]
 //   silt-aggregator query --data-dir DIR [--tenant T] [--since 1h | --start T [--end T]]
 //                   [--limit 100] [--direction backward|forward] [--no-blooms] [--timeout 1m]
-//                   [--max-series N] [--log-level LEVEL] 'LOGQL'
+//                   [--max-series N] [--step 30s] [--instant] [--log-level LEVEL] 'LOGQL'
 //   silt-aggregator ingest --data-dir DIR [--tenant T] [--batch-entries N] [--flush]
 //                   [--log-level LEVEL] < push.json
 //
@@ -170,8 +170,11 @@ void AddQueryFlags(CLI::App* cmd, QueryCommandOptions* q, std::string* log_level
       ->capture_default_str();
   cmd->add_option("--max-series", q->max_series, "most output streams (0: no limit)")
       ->capture_default_str();
+  cmd->add_option("--step", q->step,
+                  "metric range query step: duration or seconds [default: max(1s, range/250)]");
+  cmd->add_flag("--instant", q->instant, "metric query: evaluate once at --end (a vector)");
   cmd->add_option("--log-level", *log_level, "log level on stderr")->capture_default_str();
-  cmd->add_option("query", q->query, "the LogQL log query")->required();
+  cmd->add_option("query", q->query, "the LogQL query (log or metric)")->required();
 }
 
 void AddIngestFlags(CLI::App* cmd, IngestOptions* i, std::string* log_level) {
@@ -214,7 +217,7 @@ int main(int argc, char** argv) {
   dump_cmd->add_option("--selector", dump.selector, "streams with these labels, {a=\"b\"}");
   dump_cmd->add_option("--log-level", dump.log_level, "log level on stderr")->capture_default_str();
   CLI::App* query_cmd =
-      app.add_subcommand("query", "run a LogQL log query on a data directory, print Loki JSON");
+      app.add_subcommand("query", "run a LogQL query on a data directory, print Loki JSON");
   silt::aggregator::AddQueryFlags(query_cmd, &query, &query_log_level);
   CLI::App* ingest_cmd =
       app.add_subcommand("ingest", "store a Loki JSON push body from stdin in a data directory");

@@ -1,5 +1,7 @@
 #include "aggregator/app/query_command.h"
 
+#include <charconv>
+#include <cmath>
 #include <memory>
 #include <variant>
 
@@ -7,6 +9,7 @@
 #include "aggregator/engine/data_layout.h"
 #include "aggregator/logql/exec/log_query_executor.h"
 #include "aggregator/logql/exec/loki_json.h"
+#include "aggregator/logql/metric/metric_query_executor.h"
 #include "aggregator/logql/pipeline/pipeline.h"
 #include "aggregator/logql/query.h"
 #include "shared/time/duration.h"
@@ -45,45 +48,119 @@ Result<logql::exec::LogQueryRange> RangeOf(const QueryCommandOptions& o, int64_t
   return range;
 }
 
-Result<logql::LogQuery> ParseLogQuery(const std::string& text) {
+Result<logql::Query> ParseAnyQuery(const std::string& text) {
   if (text.empty()) {
     return Status::InvalidArgument("no query given; pass one, e.g. '{job=\"api\"} |= \"error\"'");
   }
-  SILT_ASSIGN_OR_RETURN(logql::Query query, logql::ParseQuery(text));
-  if (query.is_metric()) {
-    return Status::InvalidArgument(
-        "metric queries are not supported yet (issue 6, LogQL engine: metric queries will add "
-        "them); run a log query, e.g. without the range aggregation");
-  }
-  return std::get<logql::LogQuery>(std::move(query.node));
+  return logql::ParseQuery(text);
 }
 
-}  // namespace
+// --step: float seconds ("15", "0.5") or a duration ("30s", "1m30s").
+Result<int64_t> ParseStep(const std::string& text) {
+  double seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  int64_t step = 0;
+  if (ec == std::errc() && end == text.data() + text.size() && std::isfinite(seconds)) {
+    step = static_cast<int64_t>(std::llround(seconds * 1e9));
+  } else {
+    Result<int64_t> parsed = time::ParseDuration(text);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument("--step '" + text +
+                                     "': expected a duration such as 30s or seconds such as 15");
+    }
+    step = *parsed;
+  }
+  if (step <= 0) {
+    return Status::InvalidArgument(
+        "--step '" + text + "': zero or negative query resolution step widths are not "
+        "accepted. Try a positive integer");
+  }
+  return step;
+}
 
-Status RunQuery(const QueryCommandOptions& o, std::FILE* out, log::Logger* logger) {
-  SILT_RETURN_IF_ERROR(engine::ValidateTenantId(o.tenant));
-  SILT_ASSIGN_OR_RETURN(logql::LogQuery query, ParseLogQuery(o.query));
-  Result<int64_t> timeout = time::ParseDuration(o.timeout);
-  if (!timeout.ok()) return timeout.status().WithContext("--timeout");
+// Loki's default step: max(1, floor(range seconds / 250)) seconds.
+int64_t DefaultStep(int64_t start, int64_t end) {
+  const double seconds = static_cast<double>(end - start) / 1e9;
+  return static_cast<int64_t>(std::max(std::floor(seconds / 250), 1.0)) * time::kSecond;
+}
+
+Status WriteLine(std::string json, std::FILE* out) {
+  json += '\n';
+  std::fwrite(json.data(), 1, json.size(), out);
+  if (std::fflush(out) != 0) return Status::IOError("writing the result to stdout failed");
+  return Status::Ok();
+}
+
+Status RunLogQuery(const QueryCommandOptions& o, const logql::LogQuery& query, int64_t timeout,
+                   OfflineEngine* offline, std::FILE* out) {
+  if (!o.step.empty() || o.instant) {
+    return Status::InvalidArgument(
+        "--step and --instant apply to metric queries only; this is a log query (wrap it, "
+        "e.g. count_over_time(... [5m]), or drop the flag)");
+  }
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<logql::Pipeline> pipeline,
                         logql::Pipeline::Compile(query.pipeline));
-  SILT_ASSIGN_OR_RETURN(std::unique_ptr<OfflineEngine> offline,
-                        OfflineEngine::Open(o.data_dir, /*create=*/false, logger));
   SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryRange range,
                         RangeOf(o, offline->clock().WallNanos()));
   SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryPlan plan, logql::exec::PlanLogQuery(query, range));
   logql::exec::ExecutorOptions options;
   options.use_blooms = o.use_blooms;
   options.clock = &offline->clock();
-  options.timeout_ns = *timeout;
+  options.timeout_ns = timeout;
   options.max_series = o.max_series;
   SILT_ASSIGN_OR_RETURN(
       logql::exec::LogQueryResult result,
       logql::exec::ExecuteLogQuery(offline->engine(), o.tenant, plan, *pipeline, options));
-  std::string json = logql::exec::EncodeStreamsResponse(result);
-  json += '\n';
-  std::fwrite(json.data(), 1, json.size(), out);
-  if (std::fflush(out) != 0) return Status::IOError("writing the result to stdout failed");
+  return WriteLine(logql::exec::EncodeStreamsResponse(result), out);
+}
+
+Status RunMetricQuery(const QueryCommandOptions& o, const logql::MetricExpr& expr,
+                      int64_t timeout, OfflineEngine* offline, std::FILE* out) {
+  SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryRange range,
+                        RangeOf(o, offline->clock().WallNanos()));
+  logql::metric::MetricQueryParams params;
+  params.start = range.from;
+  params.end = range.through;
+  params.instant = o.instant;
+  if (!o.instant) {
+    if (o.step.empty()) {
+      params.step = DefaultStep(params.start, params.end);
+    } else {
+      SILT_ASSIGN_OR_RETURN(params.step, ParseStep(o.step));
+    }
+  }
+  logql::metric::MetricExecutorOptions options;
+  options.use_blooms = o.use_blooms;
+  options.clock = &offline->clock();
+  options.timeout_ns = timeout;
+  options.max_series = o.max_series;
+  SILT_ASSIGN_OR_RETURN(
+      logql::metric::MetricQueryResult result,
+      logql::metric::ExecuteMetricQuery(offline->engine(), o.tenant, expr, params, options));
+  return WriteLine(logql::metric::EncodeMetricResponse(result), out);
+}
+
+}  // namespace
+
+Status RunQuery(const QueryCommandOptions& o, std::FILE* out, log::Logger* logger) {
+  SILT_RETURN_IF_ERROR(engine::ValidateTenantId(o.tenant));
+  SILT_ASSIGN_OR_RETURN(logql::Query query, ParseAnyQuery(o.query));
+  Result<int64_t> timeout = time::ParseDuration(o.timeout);
+  if (!timeout.ok()) return timeout.status().WithContext("--timeout");
+  if (!o.step.empty()) SILT_RETURN_IF_ERROR(ParseStep(o.step).status());
+  const auto* log_query = std::get_if<logql::LogQuery>(&query.node);
+  if (log_query != nullptr) {
+    // Compile before opening the directory, so a bad query fails fast and without a lock.
+    SILT_RETURN_IF_ERROR(logql::Pipeline::Compile(log_query->pipeline).status());
+  }
+  SILT_ASSIGN_OR_RETURN(std::unique_ptr<OfflineEngine> offline,
+                        OfflineEngine::Open(o.data_dir, /*create=*/false, logger));
+  const Status status =
+      log_query != nullptr
+          ? RunLogQuery(o, *log_query, *timeout, offline.get(), out)
+          : RunMetricQuery(o, std::get<logql::MetricExpr>(query.node), *timeout, offline.get(),
+                           out);
+  SILT_RETURN_IF_ERROR(status);
   return offline->Close();
 }
 

@@ -1,14 +1,17 @@
-// QueryCommand: `silt-aggregator query`, which runs a LogQL log query against a data directory
-// without a running server and prints Loki's query_range JSON (aggregator/logql/exec/loki_json.h):
+// QueryCommand: `silt-aggregator query`, which runs a LogQL query against a data directory
+// without a running server and prints Loki's JSON (aggregator/logql/exec/loki_json.h):
 //
 //   silt-aggregator query --data-dir D [--tenant fake] [--since 1h | --start T [--end T]]
 //                         [--limit 100] [--direction backward|forward] [--no-blooms]
-//                         [--timeout 1m] '{job="api"} |= "error"'
+//                         [--timeout 1m] [--step 30s] [--instant] '{job="api"} |= "error"'
 //
-// Times are Loki's query parameters (time::ParseLokiTime: RFC 3339, unix seconds or ns); the
-// range is [start, end) with end defaulting to now and start to end - since (default 1h), as
-// Loki's query_range. The directory's LOCK refuses a directory a running server uses. Metric
-// queries are refused for now with a message naming the issue that adds them.
+// Times are Loki's query parameters (time::ParseLokiTime: RFC 3339, unix seconds or ns), with
+// end defaulting to now and start to end - since (default 1h), as Loki's query_range. A log
+// query reads [start, end) and returns streams. A metric query (aggregator/logql/metric) is a
+// range query over the steps start, start + step, ... <= end (a matrix; --step is a duration
+// or float seconds, by default max(1s, floor((end - start) / 250)) rounded to whole seconds, as
+// Loki), or with --instant one evaluation at end (a vector or a scalar). The directory's LOCK
+// refuses a directory a running server uses.
 // Thread-safety: RunQuery blocks; one call at a time.
 #pragma once
 
@@ -33,13 +36,16 @@ struct QueryCommandOptions {
   bool use_blooms = true;
   std::string timeout = "1m";  // 0 for none
   size_t max_series = 0;       // 0 for none
+  std::string step;            // metric range queries; empty: Loki's default
+  bool instant = false;        // metric queries: evaluate at end only
   std::string query;
 };
 
 // Prints the JSON (one line) to `out`. InvalidArgument for bad flags, a query that does not
-// parse (Loki's "parse error at line 1, col N: ..."), or a metric query; Unavailable for a
-// locked directory; NotFound for a missing one; ResourceExhausted for the timeout or the series
-// limit.
+// parse (Loki's "parse error at line 1, col N: ..."), --step/--instant with a log query, or a
+// metric query that fails to evaluate (pipeline or matching errors, too many points);
+// Unavailable for a locked directory; NotFound for a missing one; ResourceExhausted for the
+// timeout or the series limit.
 Status RunQuery(const QueryCommandOptions& options, std::FILE* out, log::Logger* logger);
 
 }  // namespace silt::aggregator

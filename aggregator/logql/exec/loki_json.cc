@@ -1,6 +1,8 @@
 #include "aggregator/logql/exec/loki_json.h"
 
+#include <charconv>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 
 #include "shared/json/json_string.h"
@@ -30,17 +32,23 @@ uint64_t PerSecond(uint64_t count, int64_t nanos) {
   return static_cast<uint64_t>(static_cast<double>(count) * 1e9 / static_cast<double>(nanos));
 }
 
-void AppendStream(const LogStream& stream, std::string* out) {
-  *out += "{\"stream\":{";
+void AppendLabels(const labels::LabelSet& set, std::string* out) {
+  *out += '{';
   bool first = true;
-  for (const labels::LabelView label : stream.labels) {
+  for (const labels::LabelView label : set) {
     if (!first) *out += ',';
     first = false;
     json::AppendJsonString(label.name, out);
     *out += ':';
     json::AppendJsonString(label.value, out);
   }
-  *out += "},\"values\":[";
+  *out += '}';
+}
+
+void AppendStream(const LogStream& stream, std::string* out) {
+  *out += "{\"stream\":";
+  AppendLabels(stream.labels, out);
+  *out += ",\"values\":[";
   for (size_t i = 0; i < stream.entries.size(); ++i) {
     if (i != 0) *out += ',';
     *out += "[\"";
@@ -106,7 +114,95 @@ void AppendSilt(const QueryStats& s, std::string* out) {
   *out += '}';
 }
 
+// `[<time>,"<value>"]`.
+void AppendPoint(int64_t nanos, double value, std::string* out) {
+  *out += '[';
+  AppendSampleTime(nanos, out);
+  *out += ",\"";
+  *out += FormatSampleValue(value);
+  *out += "\"]";
+}
+
+std::string Envelope(const char* result_type) {
+  std::string out = "{\"status\":\"success\",\"data\":{\"resultType\":\"";
+  out += result_type;
+  out += "\",\"result\":";
+  return out;
+}
+
+void CloseEnvelope(const QueryStats& stats, std::string* out) {
+  *out += ",\"stats\":";
+  AppendStatsJson(stats, out);
+  *out += "}}";
+}
+
 }  // namespace
+
+std::string FormatSampleValue(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  char text[400];  // DBL_MAX in plain notation is 309 digits
+  auto [end, ec] = std::to_chars(text, text + sizeof(text), value, std::chars_format::fixed);
+  if (ec != std::errc()) return "NaN";  // unreachable: the buffer fits every double
+  return std::string(text, end);
+}
+
+void AppendSampleTime(int64_t nanos, std::string* out) {
+  int64_t millis = nanos / 1'000'000;
+  if (millis < 0) {
+    *out += '-';
+    millis = -millis;
+  }
+  *out += std::to_string(millis / 1000);
+  const int64_t fraction = millis % 1000;
+  if (fraction == 0) return;
+  char text[8];
+  std::snprintf(text, sizeof(text), ".%03d", static_cast<int>(fraction));
+  *out += text;
+}
+
+std::string EncodeMatrixResponse(std::span<const MetricSeries> series, const QueryStats& stats) {
+  std::string out = Envelope("matrix");
+  out += '[';
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i != 0) out += ',';
+    out += "{\"metric\":";
+    AppendLabels(series[i].labels, &out);
+    out += ",\"values\":[";
+    for (size_t j = 0; j < series[i].points.size(); ++j) {
+      if (j != 0) out += ',';
+      AppendPoint(series[i].points[j].timestamp_ns, series[i].points[j].value, &out);
+    }
+    out += "]}";
+  }
+  out += ']';
+  CloseEnvelope(stats, &out);
+  return out;
+}
+
+std::string EncodeVectorResponse(std::span<const MetricSample> samples, int64_t timestamp_ns,
+                                 const QueryStats& stats) {
+  std::string out = Envelope("vector");
+  out += '[';
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (i != 0) out += ',';
+    out += "{\"metric\":";
+    AppendLabels(samples[i].labels, &out);
+    out += ",\"value\":";
+    AppendPoint(timestamp_ns, samples[i].value, &out);
+    out += '}';
+  }
+  out += ']';
+  CloseEnvelope(stats, &out);
+  return out;
+}
+
+std::string EncodeScalarResponse(int64_t timestamp_ns, double value, const QueryStats& stats) {
+  std::string out = Envelope("scalar");
+  AppendPoint(timestamp_ns, value, &out);
+  CloseEnvelope(stats, &out);
+  return out;
+}
 
 void AppendStatsJson(const QueryStats& stats, std::string* out) {
   *out += '{';

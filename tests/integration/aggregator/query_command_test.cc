@@ -1,8 +1,10 @@
 // `silt-aggregator ingest` then `silt-aggregator query` on a temp data directory, through the
-// real binary: Loki push JSON in, Loki query_range JSON out (issue 6, log queries).
+// real binary: Loki push JSON in, Loki query_range / query JSON out (issue 6: log queries,
+// metric queries).
 #include <simdjson.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -193,11 +195,112 @@ TEST_F(QueryCommandTest, SyntaxErrorKeepsTheStreamsBeforeIt) {
   EXPECT_EQ(Rows(out).size(), 1u);
 }
 
-TEST_F(QueryCommandTest, MetricQueryIsRefusedNamingTheIssue) {
+// Metric queries: entries at whole seconds so that window edges are easy to see.
+class MetricQueryCommandTest : public QueryCommandTest {
+ protected:
+  static constexpr int64_t kSecond = 1'000'000'000;
+
+  std::string At(int64_t seconds) const { return std::to_string(mbase_ + seconds * kSecond); }
+
+  // api: 10s, 20s, 30s; db: 15s.
+  std::string Body() const {
+    return R"({"streams":[
+  {"stream":{"job":"api","env":"prod"},"values":[[")" + At(10) + R"(","GET /a 200"],[")" +
+           At(20) + R"(","GET /b 500"],[")" + At(30) + R"(","GET /c 200"]]},
+  {"stream":{"job":"db"},"values":[[")" + At(15) + R"(","slow query"]]}
+]})";
+  }
+
+  // A metric result as "labels|seconds after mbase_|value" rows, checking the envelope.
+  std::vector<std::string> Points(const std::string& json, std::string_view type) {
+    std::vector<std::string> rows;
+    simdjson::dom::element doc;
+    if (parser_.parse(json).get(doc) != simdjson::SUCCESS) {
+      ADD_FAILURE() << "not JSON: " << json;
+      return rows;
+    }
+    EXPECT_EQ(std::string_view(doc["status"]), "success");
+    EXPECT_EQ(std::string_view(doc["data"]["resultType"]), type);
+    auto row = [&](simdjson::dom::element labels, simdjson::dom::element point) {
+      const double seconds = double(point.at(0)) - static_cast<double>(mbase_ / kSecond);
+      rows.push_back(simdjson::minify(labels) + "|" + std::to_string(std::llround(seconds)) + "|" +
+                     std::string(std::string_view(point.at(1))));
+    };
+    for (simdjson::dom::element series : doc["data"]["result"].get_array()) {
+      if (type == "vector") {
+        row(series["metric"], series["value"]);
+        continue;
+      }
+      for (simdjson::dom::element point : series["values"].get_array()) {
+        row(series["metric"], point);
+      }
+    }
+    return rows;
+  }
+
+  // Two minutes ago, on a whole second: inside the default hour, times print without a fraction.
+  const int64_t mbase_ = (NowNs() / kSecond - 120) * kSecond;
+};
+
+TEST_F(MetricQueryCommandTest, RateRangeQueryGivesAMatrix) {
   std::string out, err;
-  ASSERT_EQ(Ingest(TwoStreams(), &out, &err), 0) << out << err;
-  EXPECT_EQ(Query(R"(count_over_time({job="api"}[5m]))", {}, &out, &err), 2) << out << err;
-  EXPECT_NE(err.find("metric queries are not supported yet (issue 6"), std::string::npos) << err;
+  ASSERT_EQ(Ingest(Body(), &out, &err), 0) << out << err;
+  // Steps 30, 45, 60; windows (0,30], (15,45], (30,60]: the entry at 15 is outside (15,45].
+  ASSERT_EQ(Query(R"(rate({job=~"api|db"}[30s]))",
+                  {"--start", At(30), "--end", At(60), "--step", "15s"}, &out, &err),
+            0)
+      << out << err;
+  EXPECT_EQ(Points(out, "matrix"),
+            (std::vector<std::string>{R"({"env":"prod","job":"api"}|30|0.1)",
+                                      R"({"env":"prod","job":"api"}|45|0.06666666666666667)",
+                                      R"({"job":"db"}|30|0.03333333333333333)"}));
+  EXPECT_NE(out.find(R"("totalLinesProcessed":4)"), std::string::npos) << out;
+  // Float seconds are a step too.
+  std::string again;
+  ASSERT_EQ(Query(R"(rate({job=~"api|db"}[30s]))",
+                  {"--start", At(30), "--end", At(60), "--step", "15"}, &again, &err),
+            0)
+      << again << err;
+  EXPECT_EQ(Points(again, "matrix"), Points(out, "matrix"));
+}
+
+TEST_F(MetricQueryCommandTest, InstantSumByGivesAVector) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(Body(), &out, &err, {"--flush"}), 0) << out << err;
+  ASSERT_EQ(Query(R"(sum by (job) (count_over_time({job=~"api|db"} |= "" [1m])))",
+                  {"--instant", "--end", At(60)}, &out, &err),
+            0)
+      << out << err;
+  EXPECT_EQ(Points(out, "vector"),
+            (std::vector<std::string>{R"({"job":"api"}|60|3)", R"({"job":"db"}|60|1)"}));
+  ASSERT_EQ(Query("1 + 1", {"--instant", "--end", At(60)}, &out, &err), 0) << out << err;
+  EXPECT_NE(out.find(R"("resultType":"scalar","result":[)" + std::to_string(mbase_ / kSecond + 60) +
+                     R"(,"2"])"),
+            std::string::npos)
+      << out;
+}
+
+TEST_F(MetricQueryCommandTest, DefaultStepIsLokis) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(Body(), &out, &err), 0) << out << err;
+  // 1000s / 250 = a 4s step: 0, 4, ..., 1000 is 251 points.
+  ASSERT_EQ(Query("vector(1)", {"--start", At(-900), "--end", At(100)}, &out, &err), 0)
+      << out << err;
+  EXPECT_EQ(Points(out, "matrix").size(), 251u) << out;
+}
+
+TEST_F(MetricQueryCommandTest, BadStepAndLogQueryFlagsAreUsageErrors) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(Body(), &out, &err), 0) << out << err;
+  EXPECT_EQ(Query(R"(rate({job="api"}[1m]))", {"--step", "soon"}, &out, &err), 2) << out << err;
+  EXPECT_NE(err.find("--step 'soon': expected a duration"), std::string::npos) << err;
+  EXPECT_EQ(Query(R"(rate({job="api"}[1m]))", {"--step", "0"}, &out, &err), 2) << out << err;
+  EXPECT_NE(err.find("zero or negative query resolution step"), std::string::npos) << err;
+  EXPECT_EQ(Query(R"({job="api"})", {"--instant"}, &out, &err), 2) << out << err;
+  EXPECT_NE(err.find("apply to metric queries only"), std::string::npos) << err;
+  EXPECT_EQ(Query(R"(rate({job="api"}[1m]))", {"--since", "1h", "--step", "0.1s"}, &out, &err), 2)
+      << out << err;
+  EXPECT_NE(err.find("exceeded maximum resolution of 11,000 points"), std::string::npos) << err;
 }
 
 TEST_F(QueryCommandTest, ParseErrorHasLokisPosition) {

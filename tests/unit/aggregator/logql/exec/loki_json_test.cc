@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 namespace silt::logql::exec {
@@ -58,6 +60,51 @@ TEST(LokiJsonTest, EmptyResultIsAnEmptyArray) {
   EXPECT_TRUE(json.starts_with(
       R"({"status":"success","data":{"resultType":"streams","result":[],"stats":{"summary":)"))
       << json;
+}
+
+TEST(LokiJsonTest, SampleValuesAreFormattedAsGoFormatFloatF) {
+  EXPECT_EQ(FormatSampleValue(1), "1");
+  EXPECT_EQ(FormatSampleValue(0.1), "0.1");
+  EXPECT_EQ(FormatSampleValue(1.0 / 3), "0.3333333333333333");
+  EXPECT_EQ(FormatSampleValue(-2.5), "-2.5");
+  EXPECT_EQ(FormatSampleValue(1e21), "1000000000000000000000");
+  EXPECT_EQ(FormatSampleValue(1e-7), "0.0000001");
+  EXPECT_EQ(FormatSampleValue(std::nan("")), "NaN");
+  EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::infinity()), "+Inf");
+  EXPECT_EQ(FormatSampleValue(-std::numeric_limits<double>::infinity()), "-Inf");
+  EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::max()).size(), 309u);
+}
+
+TEST(LokiJsonTest, SampleTimesAreSecondsWithMilliseconds) {
+  auto time = [](int64_t nanos) {
+    std::string out;
+    AppendSampleTime(nanos, &out);
+    return out;
+  };
+  EXPECT_EQ(time(1700000000000000000), "1700000000");
+  EXPECT_EQ(time(1700000000250000000), "1700000000.250");
+  EXPECT_EQ(time(1700000000005999999), "1700000000.005");
+  EXPECT_EQ(time(-1500000000), "-1.500");
+}
+
+TEST(LokiJsonTest, MetricResultsHavePrometheusShapes) {
+  QueryStats stats;
+  std::vector<MetricSeries> matrix = {
+      {labels::LabelSet::Of({{"job", "api"}}), {{1000000000, 0.5}, {2000000000, 1}}}};
+  EXPECT_TRUE(EncodeMatrixResponse(matrix, stats).starts_with(
+      R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"api"},"values":[[1,"0.5"],[2,"1"]]}],"stats":{"summary":)"));
+  std::vector<MetricSample> vector = {{labels::LabelSet(), 3}, {labels::LabelSet::Of({{"a", "b"}}), 4}};
+  EXPECT_TRUE(EncodeVectorResponse(vector, 1500000000, stats).starts_with(
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1.500,"3"]},{"metric":{"a":"b"},"value":[1.500,"4"]}],"stats":{)"));
+  const std::string scalar = EncodeScalarResponse(2000000000, -1, stats);
+  EXPECT_TRUE(scalar.starts_with(
+      R"({"status":"success","data":{"resultType":"scalar","result":[2,"-1"],"stats":{)"))
+      << scalar;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  EXPECT_EQ(parser.parse(scalar).get(doc), simdjson::SUCCESS) << scalar;
+  EXPECT_TRUE(EncodeMatrixResponse({}, stats).starts_with(
+      R"({"status":"success","data":{"resultType":"matrix","result":[],"stats":{)"));
 }
 
 }  // namespace

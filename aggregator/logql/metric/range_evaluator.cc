@@ -1,0 +1,180 @@
+// Range aggregation evaluation: one read per stream, sliding windows (range_evaluator.h).
+#include "aggregator/logql/metric/range_evaluator.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "aggregator/logql/exec/query_plan.h"
+#include "aggregator/logql/exec/stream_cursor.h"
+#include "aggregator/logql/metric/sample_extractor.h"
+#include "aggregator/logql/pipeline/labels_builder.h"
+#include "aggregator/logql/pipeline/pipeline.h"
+
+namespace silt::logql::metric {
+namespace {
+
+// How many series are evaluated between two deadline checks.
+constexpr size_t kSeriesPerCheck = 64;
+
+Status PipelineError(const labels::LabelSet& series) {
+  const std::string error(series.Get(pipeline::kErrorLabel).value_or(""));
+  return Status::InvalidArgument(
+      "pipeline error: '" + error + "' for series: '" + series.ToString() +
+      "'. Use a label filter to intentionally skip this error (e.g | __error__!=\"" + error +
+      "\"); to skip all potential errors match empty errors (e.g | __error__=\"\"); the label "
+      "filter can also be specified after unwrap (e.g | unwrap latency | __error__=\"\")");
+}
+
+// Groups samples into series by label set.
+class SeriesCollector {
+ public:
+  void Add(const labels::LabelSet& labels, int64_t timestamp, double value) {
+    auto [it, inserted] = index_.try_emplace(labels, series_.size());
+    if (inserted) series_.push_back(RangeSeries{labels, {}});
+    std::vector<RangeSample>& samples = series_[it->second].samples;
+    if (!samples.empty() && samples.back().timestamp_ns > timestamp) unsorted_ = true;
+    samples.push_back(RangeSample{timestamp, value});
+  }
+
+  // The series sorted by labels, each in time order (several streams may feed one series).
+  std::vector<RangeSeries> Finish() {
+    std::sort(series_.begin(), series_.end(),
+              [](const RangeSeries& a, const RangeSeries& b) { return a.labels < b.labels; });
+    if (unsorted_) {
+      for (RangeSeries& s : series_) {
+        std::stable_sort(s.samples.begin(), s.samples.end(),
+                         [](const RangeSample& a, const RangeSample& b) {
+                           return a.timestamp_ns < b.timestamp_ns;
+                         });
+      }
+    }
+    return std::move(series_);
+  }
+
+ private:
+  std::vector<RangeSeries> series_;
+  std::unordered_map<labels::LabelSet, size_t> index_;
+  bool unsorted_ = false;
+};
+
+Status ReadStream(exec::StreamCursor* cursor, SampleExtractor* extractor,
+                  SeriesCollector* collector) {
+  double value = 0;
+  labels::LabelSet series;
+  while (true) {
+    SILT_RETURN_IF_ERROR(cursor->Advance());
+    if (!cursor->Valid()) return Status::Ok();
+    if (extractor->Extract(cursor->entry(), &value, &series)) {
+      collector->Add(series, cursor->timestamp(), value);
+    }
+  }
+}
+
+// Reads every selected stream once over [from, through) into series.
+Result<std::vector<RangeSeries>> ReadSeries(const RangeAggregation& aggregation,
+                                            const EvalContext& ctx, int64_t from,
+                                            int64_t through) {
+  const LogQuery& query = aggregation.range.query;
+  SILT_ASSIGN_OR_RETURN(
+      exec::LogQueryPlan plan,
+      exec::PlanLogQuery(query, exec::LogQueryRange{from, through, store::Direction::kForward, 1}));
+  SILT_ASSIGN_OR_RETURN(std::unique_ptr<Pipeline> compiled, Pipeline::Compile(query.pipeline));
+  SILT_ASSIGN_OR_RETURN(std::unique_ptr<SampleExtractor> extractor,
+                        SampleExtractor::Create(aggregation));
+  SILT_ASSIGN_OR_RETURN(std::vector<engine::StreamSelection> selected,
+                        ctx.engine->Select(ctx.tenant, plan.matchers, from, through));
+  exec::BlockCounters blocks;
+  engine::BlockFilter filter = exec::MakeBlockFilter(plan, ctx.use_blooms, &blocks);
+  SeriesCollector collector;
+  exec::QueryStats& stats = *ctx.stats;
+  stats.streams_selected += selected.size();
+  for (const engine::StreamSelection& stream : selected) {
+    SILT_RETURN_IF_ERROR(ctx.deadline->Check());
+    stats.chunks_referenced += stream.chunks.size();
+    exec::StreamCursor cursor(
+        stream.NewIterator(from, through, store::Direction::kForward, filter),
+        compiled->ForStream(stream.labels), &stats, ctx.deadline);
+    SILT_RETURN_IF_ERROR(ReadStream(&cursor, extractor.get(), &collector));
+    stats.blocks_failed += cursor.problems().blocks_failed;
+  }
+  stats.blocks_read += blocks.blocks_read;
+  stats.blocks_skipped_by_bloom += blocks.blocks_skipped;
+  stats.chunks_read += blocks.chunks_read.size();
+  return collector.Finish();
+}
+
+}  // namespace
+
+labels::LabelSet AbsentLabels(const std::vector<labels::Matcher>& selector) {
+  labels::LabelSetBuilder builder;
+  std::vector<std::string> dropped;
+  for (const labels::Matcher& m : selector) {
+    if (m.type() == labels::MatchType::kEqual && !builder.Get(m.name()).has_value()) {
+      builder.Set(m.name(), m.value());
+    } else {
+      dropped.push_back(m.name());
+    }
+  }
+  for (const std::string& name : dropped) builder.Del(name);
+  return builder.Build();
+}
+
+Result<std::vector<Vector>> EvaluateWindows(const RangeAggregation& aggregation,
+                                            std::span<const RangeSeries> series,
+                                            const StepGrid& grid,
+                                            const exec::QueryDeadline& deadline) {
+  const int64_t range = aggregation.range.range_nanos;
+  const int64_t offset = aggregation.range.offset_nanos;
+  const bool absent = aggregation.op == RangeOp::kAbsentOverTime;
+  std::vector<Vector> steps(grid.count);
+  std::vector<bool> present(absent ? grid.count : 0);
+  for (size_t s = 0; s < series.size(); ++s) {
+    if (s % kSeriesPerCheck == 0) SILT_RETURN_IF_ERROR(deadline.Check());
+    const std::vector<RangeSample>& samples = series[s].samples;
+    const bool has_error = series[s].labels.Has(pipeline::kErrorLabel);
+    size_t lo = 0;
+    size_t hi = 0;
+    for (size_t i = 0; i < grid.count; ++i) {
+      const int64_t end = grid.At(i) - offset;
+      while (hi < samples.size() && samples[hi].timestamp_ns <= end) ++hi;
+      while (lo < hi && samples[lo].timestamp_ns <= end - range) ++lo;
+      if (lo == hi) continue;
+      if (has_error) return PipelineError(series[s].labels);
+      if (absent) {
+        present[i] = true;
+        continue;
+      }
+      const std::span<const RangeSample> window(samples.data() + lo, hi - lo);
+      steps[i].push_back(Sample{
+          series[s].labels, EvalRangeFunction(aggregation.op, aggregation.param, window, end,
+                                              range)});
+    }
+  }
+  if (absent) {
+    const labels::LabelSet labels = AbsentLabels(aggregation.range.query.selector);
+    for (size_t i = 0; i < grid.count; ++i) {
+      if (!present[i]) steps[i].push_back(Sample{labels, 1});
+    }
+  }
+  return steps;
+}
+
+Result<StepValues> EvaluateRangeAggregation(const RangeAggregation& aggregation,
+                                            const EvalContext& ctx) {
+  const int64_t range = aggregation.range.range_nanos;
+  const int64_t offset = aggregation.range.offset_nanos;
+  const int64_t last = ctx.grid.At(ctx.grid.count - 1);
+  // Windows are (T - offset - range, T - offset]; the iterator's range is [from, through).
+  const int64_t from = ctx.grid.start - offset - range + 1;
+  const int64_t through = last - offset + 1;
+  SILT_ASSIGN_OR_RETURN(std::vector<RangeSeries> series,
+                        ReadSeries(aggregation, ctx, from, through));
+  StepValues values;
+  SILT_ASSIGN_OR_RETURN(values.steps,
+                        EvaluateWindows(aggregation, series, ctx.grid, *ctx.deadline));
+  return values;
+}
+
+}  // namespace silt::logql::metric

@@ -1,0 +1,121 @@
+// ExecuteMetricQuery (metric_query_executor.h) on a real engine: the timeout inside the loops,
+// statistics, and the JSON of each result type.
+#include "aggregator/logql/metric/metric_query_executor.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "aggregator/logql/query.h"
+#include "shared/fs/posix_file_system.h"
+#include "shared/time/fake_clock.h"
+#include "tests/support/temp_dir.h"
+
+namespace silt::logql::metric {
+namespace {
+
+constexpr int64_t kS = 1'000'000'000;
+constexpr int64_t kBase = time::FakeClock::kDefaultWallNanos / kS * kS;
+
+// A clock whose monotonic time moves one second at every reading.
+class RunawayClock final : public time::Clock {
+ public:
+  int64_t WallNanos() const override { return kBase; }
+  int64_t MonotonicNanos() const override { return now_ += kS; }
+
+ private:
+  mutable int64_t now_ = 0;
+};
+
+class MetricQueryExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine::EngineOptions options;
+    options.fs = &fs_;
+    options.clock = &clock_;
+    options.data_dir = dir_.Path("data");
+    options.background_flush = false;
+    auto opened = engine::StorageEngine::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    engine_ = std::move(*opened);
+    engine::PushRequest request;
+    request.tenant = "fake";
+    engine::PushStream stream{labels::LabelSet::Of({{"job", "a"}}), {}};
+    for (int i = 1; i <= 600; ++i) stream.entries.push_back({kBase - i * kS, "line", {}});
+    std::reverse(stream.entries.begin(), stream.entries.end());
+    request.streams.push_back(std::move(stream));
+    auto outcome = engine_->PushSync(std::move(request));
+    ASSERT_TRUE(outcome.ok()) << outcome.status();
+  }
+  void TearDown() override { EXPECT_TRUE(engine_->Close().ok()); }
+
+  Result<MetricQueryResult> Run(const std::string& text, const MetricQueryParams& params,
+                                const MetricExecutorOptions& options) {
+    SILT_ASSIGN_OR_RETURN(Query query, ParseQuery(text));
+    return ExecuteMetricQuery(*engine_, "fake", std::get<MetricExpr>(query.node), params, options);
+  }
+
+  silt::testing::TempDir dir_;
+  fs::PosixFileSystem fs_;
+  time::FakeClock clock_;
+  std::unique_ptr<engine::StorageEngine> engine_;
+};
+
+TEST_F(MetricQueryExecutorTest, TimeoutStopsTheQuery) {
+  RunawayClock runaway;
+  MetricExecutorOptions options;
+  options.clock = &runaway;
+  // The clock passes the deadline at its fifth reading: the cursor's second check, 257 entries
+  // into the stream, must see it.
+  options.timeout_ns = 3 * kS;
+  Result<MetricQueryResult> result =
+      Run(R"(count_over_time({job="a"}[10m]))", {kBase - 60 * kS, kBase, kS, false}, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(result.status().message().find("query timed out after 3s"), std::string::npos)
+      << result.status();
+}
+
+TEST_F(MetricQueryExecutorTest, StatsCountEntriesReadOnce) {
+  MetricExecutorOptions options;
+  options.clock = &clock_;
+  // 61 steps over windows of 5 minutes: every entry is read once, not once per step.
+  Result<MetricQueryResult> result =
+      Run(R"(count_over_time({job="a"}[5m]))", {kBase - 60 * kS, kBase, kS, false}, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stats.lines_processed, 359u);  // (base - 360s, base]
+  EXPECT_EQ(result->stats.streams_selected, 1u);
+  ASSERT_EQ(result->matrix.size(), 1u);
+  EXPECT_EQ(result->matrix[0].points.size(), 61u);
+  EXPECT_EQ(result->matrix[0].points.front().value, 300);
+  EXPECT_EQ(result->matrix[0].points.back().value, 299);
+}
+
+TEST_F(MetricQueryExecutorTest, EachResultTypeHasLokisJson) {
+  MetricExecutorOptions options;
+  Result<MetricQueryResult> matrix =
+      Run(R"(count_over_time({job="a"}[2s]))", {kBase - 2 * kS, kBase - kS, kS / 2, false},
+          options);
+  ASSERT_TRUE(matrix.ok()) << matrix.status();
+  const std::string seconds = std::to_string(kBase / kS);
+  const std::string before = std::to_string(kBase / kS - 2);
+  EXPECT_TRUE(EncodeMetricResponse(*matrix).starts_with(
+            R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"a"},"values":[[)" +
+                before + R"(,"2"],[)" + before + R"(.500,"2"],[)" + std::to_string(kBase / kS - 1) +
+                R"(,"2"]]}],"stats":{"summary")"));
+  Result<MetricQueryResult> vector =
+      Run(R"(count_over_time({job="a"}[2s]) / 3)", {0, kBase, 0, true}, options);
+  ASSERT_TRUE(vector.ok()) << vector.status();
+  EXPECT_TRUE(EncodeMetricResponse(*vector).starts_with(
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"a"},"value":[)" +
+      seconds + R"(,"0.3333333333333333"]}],"stats":{)"));
+  Result<MetricQueryResult> scalar = Run("1 / 0", {0, kBase, 0, true}, options);
+  ASSERT_TRUE(scalar.ok()) << scalar.status();
+  EXPECT_TRUE(EncodeMetricResponse(*scalar).starts_with(
+      R"({"status":"success","data":{"resultType":"scalar","result":[)" + seconds +
+      R"(,"+Inf"],"stats":{)"));
+}
+
+}  // namespace
+}  // namespace silt::logql::metric
