@@ -42,4 +42,28 @@ std::string FormatNumber(double value) {
   return sign + digits.substr(0, int_len) + "." + digits.substr(int_len);
 }
 
+std::optional<double> ParseGoFloat(std::string_view text) {
+  std::string_view body = text;
+  bool negative = false;
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+    negative = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  auto is = [body](std::string_view word) {
+    if (body.size() != word.size()) return false;
+    for (size_t i = 0; i < body.size(); ++i) {
+      char c = body[i] >= 'A' && body[i] <= 'Z' ? static_cast<char>(body[i] + 32) : body[i];
+      if (c != word[i]) return false;
+    }
+    return true;
+  };
+  if (is("inf") || is("infinity")) return negative ? -HUGE_VAL : HUGE_VAL;
+  if (is("nan")) return std::nan("");
+  if (body.empty() || body[0] == '+' || body[0] == '-') return std::nullopt;
+  double value = 0;
+  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
+  if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;
+  return negative ? -value : value;
+}
+
 }  // namespace silt::logql

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "aggregator/logql/number_text.h"
 #include "aggregator/logql/pipeline/label_filter.h"
 #include "shared/time/duration.h"
 #include "shared/units/byte_size.h"
@@ -12,35 +13,6 @@
 
 namespace silt::logql::metric {
 namespace {
-
-bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] + 32) : text[i];
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
-// Go's strconv.ParseFloat for decimal text: optional sign, digits, fraction, exponent, or
-// inf/infinity/nan in any case (the same rules as the pipeline's numeric label filters).
-std::optional<double> ParseGoFloat(std::string_view text) {
-  std::string_view body = text;
-  bool negative = false;
-  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
-    negative = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (EqualsIgnoringCase(body, "inf") || EqualsIgnoringCase(body, "infinity")) {
-    return negative ? -HUGE_VAL : HUGE_VAL;
-  }
-  if (EqualsIgnoringCase(body, "nan")) return std::nan("");
-  if (body.empty() || body[0] == '+' || body[0] == '-') return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
-  if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;
-  return negative ? -value : value;
-}
 
 bool Contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();

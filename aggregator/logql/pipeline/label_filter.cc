@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "aggregator/logql/number_text.h"
 #include "aggregator/logql/pipeline/ip_matcher.h"
 #include "shared/time/duration.h"
 #include "shared/units/byte_size.h"
@@ -32,32 +33,6 @@ bool Compare(CompareOp op, T a, T b) {
     case CompareOp::kLe: return a <= b;
   }
   return false;
-}
-
-// Go's strconv.ParseFloat for decimal text: optional sign, digits, fraction, exponent, or
-// inf/infinity/nan in any case. nullopt when the text is not a number or out of range.
-std::optional<double> ParseGoFloat(std::string_view text) {
-  std::string_view body = text;
-  bool negative = false;
-  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
-    negative = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  auto is = [body](std::string_view word) {
-    if (body.size() != word.size()) return false;
-    for (size_t i = 0; i < body.size(); ++i) {
-      char c = body[i] >= 'A' && body[i] <= 'Z' ? static_cast<char>(body[i] + 32) : body[i];
-      if (c != word[i]) return false;
-    }
-    return true;
-  };
-  if (is("inf") || is("infinity")) return negative ? -HUGE_VAL : HUGE_VAL;
-  if (is("nan")) return std::nan("");
-  if (body.empty() || body[0] == '+' || body[0] == '-') return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
-  if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;
-  return negative ? -value : value;
 }
 
 // Leaves that convert a label: `Convert` returns the number or sets `details`.
