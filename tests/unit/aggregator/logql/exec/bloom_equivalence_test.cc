@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <memory>
 #include <random>
 #include <string>
@@ -58,6 +59,7 @@ class BloomEquivalenceTest : public ::testing::Test {
   void TearDown() override { EXPECT_TRUE(engine_->Close().ok()); }
 
   void PushAll(std::mt19937_64& rng, int first, int end) {
+    std::deque<std::string> texts;  // PushEntry::line views them; a deque never moves them
     engine::PushRequest request;
     request.tenant = "fake";
     for (size_t a = 0; a < kApps.size(); ++a) {
@@ -70,7 +72,8 @@ class BloomEquivalenceTest : public ::testing::Test {
                              " took=" + std::to_string(rng() % 900) + "ms";
           // Equal timestamps now and then, across and within streams.
           const int64_t ts = kBase + int64_t{i} * 1'000'000'000 + static_cast<int64_t>(a % 2);
-          stream.entries.push_back({ts, std::move(line), {}});
+          texts.push_back(std::move(line));
+          stream.entries.push_back({ts, texts.back(), {}});
         }
         request.streams.push_back(std::move(stream));
       }
