@@ -43,6 +43,7 @@
 #include "shared/fs/posix_file_system.h"
 #include "shared/time/clock.h"
 #include "tests/integration/aggregator/engine_crash_workload.h"
+#include "tests/support/sanitizers.h"
 #include "tests/support/temp_dir.h"
 
 extern char** environ;
@@ -411,7 +412,9 @@ void PrintTotals(uint64_t cycles, Clock::duration elapsed, const Totals& totals,
 
 TEST(EngineCrashTest, AcknowledgedLinesSurviveSigkillExactlyOnce) {
   const uint64_t cycles =
-      EnvNumber("SILT_CRASH_CYCLES", EnvNumber("SILT_CRASH_LONG", 0) != 0 ? 3000 : 200);
+      EnvNumber("SILT_CRASH_CYCLES", EnvNumber("SILT_CRASH_LONG", 0) != 0 ? 3000
+                                     : silt::testing::kSanitized        ? 60
+                                                                        : 200);
   const uint64_t cycles_per_dir =
       std::max<uint64_t>(EnvNumber("SILT_CRASH_CYCLES_PER_DIR", 500), 1);
   const uint64_t seed = EnvNumber("SILT_CRASH_SEED", std::random_device{}());

@@ -47,6 +47,7 @@
 #include "shared/time/fake_clock.h"
 #include "tests/integration/aggregator/engine_crash_workload.h"
 #include "tests/integration/aggregator/power_cut_file_system.h"
+#include "tests/support/sanitizers.h"
 #include "tests/support/temp_dir.h"
 
 namespace silt::engine::crash {
@@ -587,7 +588,8 @@ class PowerLossRun {
 };
 
 void RunCycles(Variant variant) {
-  const uint64_t cycles = EnvNumber("SILT_POWER_LOSS_CYCLES", 200);
+  const uint64_t cycles =
+      EnvNumber("SILT_POWER_LOSS_CYCLES", silt::testing::kSanitized ? 60 : 200);
   const uint64_t seed = EnvNumber("SILT_POWER_LOSS_SEED", std::random_device{}());
   const char* name = variant == Variant::kDriven ? "driven" : "concurrent";
   std::cout << "engine power-loss test (" << name << "): seed " << seed << ", " << cycles
