@@ -17,6 +17,7 @@
 #include "shared/fs/posix_file_system.h"
 #include "shared/time/fake_clock.h"
 #include "tests/support/temp_dir.h"
+#include "tests/unit/aggregator/logql/exec/table_data.h"
 
 namespace silt::logql::exec {
 namespace {
@@ -34,21 +35,15 @@ const std::vector<std::string> kEnvs = {"prod", "dev"};
 const std::vector<std::string> kLevels = {"info", "warn", "error", "debug"};
 // A segment of 40 lines talks about one topic: its words are in few blocks.
 const std::vector<std::string> kTopics = {
-    "disk full",      "connection reset", "cache miss storm", "slow query plan",
-    "token expired",  "payment declined", "queue backlog",    "retry budget spent",
-    "certificate due", "shard rebalanced", "leader elected",  "snapshot written"};
+    "disk full",       "connection reset", "cache miss storm", "slow query plan",
+    "token expired",   "payment declined", "queue backlog",    "retry budget spent",
+    "certificate due", "shard rebalanced", "leader elected",   "snapshot written"};
 const std::vector<std::string> kAbsent = {"zebra crossing", "quantum flux", "nowhere"};
 
 class BloomEquivalenceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine::EngineOptions options;
-    options.fs = &fs_;
-    options.clock = &clock_;
-    options.data_dir = dir_.Path("data");
-    options.background_flush = false;
-    options.chunk.target_block_size = 4096;  // many small blocks (the smallest allowed)
-    auto opened = engine::StorageEngine::Open(options);
+    auto opened = logql::testing::OpenTestEngine(&fs_, &clock_, dir_.Path("data"));
     ASSERT_TRUE(opened.ok()) << opened.status();
     engine_ = std::move(*opened);
     std::mt19937_64 rng(7);
@@ -67,8 +62,8 @@ class BloomEquivalenceTest : public ::testing::Test {
         engine::PushStream stream{labels::LabelSet::Of({{"app", kApps[a]}, {"env", kEnvs[e]}}), {}};
         for (int i = first; i < end; ++i) {
           const std::string& topic = kTopics[(i / 40 + a * 3 + e) % kTopics.size()];
-          std::string line = "level=" + kLevels[rng() % kLevels.size()] + " msg=\"" + topic +
-                             " #" + std::to_string(i) + "\" user=u" + std::to_string(rng() % 50) +
+          std::string line = "level=" + kLevels[rng() % kLevels.size()] + " msg=\"" + topic + " #" +
+                             std::to_string(i) + "\" user=u" + std::to_string(rng() % 50) +
                              " took=" + std::to_string(rng() % 900) + "ms";
           // Equal timestamps now and then, across and within streams.
           const int64_t ts = kBase + int64_t{i} * 1'000'000'000 + static_cast<int64_t>(a % 2);
@@ -104,37 +99,58 @@ class QueryGenerator {
 
  private:
   template <typename T>
-  const T& Pick(const std::vector<T>& v) { return v[rng_() % v.size()]; }
+  const T& Pick(const std::vector<T>& v) {
+    return v[rng_() % v.size()];
+  }
 
   std::string Selector() {
     switch (rng_() % 4) {
-      case 0: return "{app=\"" + Pick(kApps) + "\"}";
-      case 1: return "{app=~\"" + Pick(kApps) + "|" + Pick(kApps) + "\"}";
-      case 2: return "{env=\"" + Pick(kEnvs) + "\"}";
-      default: return "{app!=\"" + Pick(kApps) + "\", env=~\"p.*|d.*\"}";
+      case 0:
+        return "{app=\"" + Pick(kApps) + "\"}";
+      case 1:
+        return "{app=~\"" + Pick(kApps) + "|" + Pick(kApps) + "\"}";
+      case 2:
+        return "{env=\"" + Pick(kEnvs) + "\"}";
+      default:
+        return "{app!=\"" + Pick(kApps) + "\", env=~\"p.*|d.*\"}";
     }
   }
   // A literal that may be present in whole, in part, across words, or not at all.
   std::string Literal() {
     const std::string& topic = Pick(kTopics);
     switch (rng_() % 6) {
-      case 0: return topic;
-      case 1: return topic.substr(0, topic.find(' '));                     // first word
-      case 2: return topic.substr(topic.find(' ') > 2 ? 2 : 0);            // starts mid-word
-      case 3: return Pick(kAbsent);
-      case 4: return topic + " #" + std::to_string(rng_() % 800);          // one line
-      default: return "level=" + Pick(kLevels);
+      case 0:
+        return topic;
+      case 1:
+        return topic.substr(0, topic.find(' '));  // first word
+      case 2:
+        return topic.substr(topic.find(' ') > 2 ? 2 : 0);  // starts mid-word
+      case 3:
+        return Pick(kAbsent);
+      case 4:
+        return topic + " #" + std::to_string(rng_() % 800);  // one line
+      default:
+        return "level=" + Pick(kLevels);
     }
   }
   std::string Stage() {
     switch (rng_() % 9) {
-      case 0: case 1: case 2: return " |= \"" + Literal() + "\"";
-      case 3: return " |= \"" + Literal() + "\" or \"" + Literal() + "\"";
-      case 4: return " != \"" + Literal() + "\"";
-      case 5: return " |~ \"" + Pick(kTopics).substr(0, 4) + "|" + Pick(kAbsent) + "\"";
-      case 6: return " | logfmt | level=\"" + Pick(kLevels) + "\"";
-      case 7: return " | line_format \"{{.app}} " + Pick(kTopics) + "\"";
-      default: return " |= \"" + Literal() + "\" |= \"" + Literal() + "\"";
+      case 0:
+      case 1:
+      case 2:
+        return " |= \"" + Literal() + "\"";
+      case 3:
+        return " |= \"" + Literal() + "\" or \"" + Literal() + "\"";
+      case 4:
+        return " != \"" + Literal() + "\"";
+      case 5:
+        return " |~ \"" + Pick(kTopics).substr(0, 4) + "|" + Pick(kAbsent) + "\"";
+      case 6:
+        return " | logfmt | level=\"" + Pick(kLevels) + "\"";
+      case 7:
+        return " | line_format \"{{.app}} " + Pick(kTopics) + "\"";
+      default:
+        return " |= \"" + Literal() + "\" |= \"" + Literal() + "\"";
     }
   }
 
@@ -168,7 +184,8 @@ TEST_F(BloomEquivalenceTest, ResultsAreIdenticalWithBloomsOnAndOff) {
     const int64_t span = int64_t{kLinesPerStream + 60} * 1'000'000'000;
     const int64_t from = kBase + static_cast<int64_t>(gen.Below(3)) * span / 4;
     const int64_t through = from + span / 4 + static_cast<int64_t>(gen.Below(4)) * span / 4;
-    LogQueryRange range{from, through, gen.Below(2) == 0 ? Direction::kForward : Direction::kBackward,
+    LogQueryRange range{from, through,
+                        gen.Below(2) == 0 ? Direction::kForward : Direction::kBackward,
                         limits[gen.Below(limits.size())]};
     auto plan = PlanLogQuery(log, range);
     ASSERT_TRUE(plan.ok()) << plan.status();

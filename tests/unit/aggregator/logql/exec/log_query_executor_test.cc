@@ -11,6 +11,7 @@
 #include "shared/time/fake_clock.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/aggregator/logql/exec/fake_pipeline.h"
+#include "tests/unit/aggregator/logql/exec/table_data.h"
 
 namespace silt::logql::exec {
 namespace {
@@ -27,13 +28,7 @@ constexpr int64_t kT0 = (time::FakeClock::kDefaultWallNanos / kHourNs) * kHourNs
 class LogQueryExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine::EngineOptions options;
-    options.fs = &fs_;
-    options.clock = &clock_;
-    options.data_dir = dir_.Path("data");
-    options.background_flush = false;
-    options.chunk.target_block_size = 4096;  // many small chunk blocks, so blooms skip some
-    auto opened = engine::StorageEngine::Open(options);
+    auto opened = logql::testing::OpenTestEngine(&fs_, &clock_, dir_.Path("data"));
     ASSERT_TRUE(opened.ok()) << opened.status();
     engine_ = std::move(*opened);
   }
@@ -57,8 +52,7 @@ class LogQueryExecutorTest : public ::testing::Test {
     EXPECT_TRUE(query.ok()) << query.status();
     if (!query.ok()) return query.status();
     LogQueryRange range{kT0 - kHourNs / 2, kT0 + kHourNs / 2, direction, limit};
-    SILT_ASSIGN_OR_RETURN(LogQueryPlan plan,
-                          PlanLogQuery(std::get<LogQuery>(query->node), range));
+    SILT_ASSIGN_OR_RETURN(LogQueryPlan plan, PlanLogQuery(std::get<LogQuery>(query->node), range));
     if (options.clock == nullptr) options.clock = &clock_;
     return ExecuteLogQuery(*engine_, "fake", plan, pipeline, options);
   }
@@ -99,9 +93,9 @@ TEST_F(LogQueryExecutorTest, ForwardReturnsOldestFirstPerStream) {
   Push("b", {{2, "b2"}, {4, "b4"}});
   auto result = Run(R"({job=~"a|b"})", Direction::kForward, 100, all_);
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(Rows(*result), (std::vector<std::string>{
-                               R"({job="a"} 1:a1)", R"({job="a"} 3:a3)", R"({job="a"} 5:a5)",
-                               R"({job="b"} 2:b2)", R"({job="b"} 4:b4)"}));
+  EXPECT_EQ(Rows(*result),
+            (std::vector<std::string>{R"({job="a"} 1:a1)", R"({job="a"} 3:a3)", R"({job="a"} 5:a5)",
+                                      R"({job="b"} 2:b2)", R"({job="b"} 4:b4)"}));
   EXPECT_EQ(result->stats.entries_returned, 5u);
   EXPECT_EQ(result->stats.lines_processed, 5u);
   EXPECT_EQ(result->stats.streams_selected, 2u);
@@ -142,8 +136,7 @@ TEST_F(LogQueryExecutorTest, EqualTimestampsAcrossStreamsGoByLabelsUnderTheLimit
   for (Direction direction : {Direction::kForward, Direction::kBackward}) {
     auto result = Run(R"({job=~"a|b|c"})", direction, 2, all_);
     ASSERT_TRUE(result.ok()) << result.status();
-    EXPECT_EQ(Rows(*result),
-              (std::vector<std::string>{R"({job="a"} 7:a7)", R"({job="b"} 7:b7)"}));
+    EXPECT_EQ(Rows(*result), (std::vector<std::string>{R"({job="a"} 7:a7)", R"({job="b"} 7:b7)"}));
   }
 }
 
@@ -185,17 +178,16 @@ TEST_F(LogQueryExecutorTest, EntriesAreGroupedByTheirOutputLabels) {
   FakePipeline levels(FakePipelineOptions{.level_label = true});
   auto result = Run(R"({job="a"})", Direction::kForward, 10, levels);
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(Rows(*result), (std::vector<std::string>{
-                               R"({job="a", level="error"} 2:level=error y)",
-                               R"({job="a", level="info"} 1:level=info x)",
-                               R"({job="a", level="info"} 3:level=info z)"}));
+  EXPECT_EQ(Rows(*result), (std::vector<std::string>{R"({job="a", level="error"} 2:level=error y)",
+                                                     R"({job="a", level="info"} 1:level=info x)",
+                                                     R"({job="a", level="info"} 3:level=info z)"}));
 }
 
 TEST_F(LogQueryExecutorTest, TooManyOutputStreamsIsAnError) {
   Push("a", {{1, "level=info x"}, {2, "level=error y"}, {3, "level=warn z"}});
   FakePipeline levels(FakePipelineOptions{.level_label = true});
-  auto result = Run(R"({job="a"})", Direction::kForward, 10, levels,
-                    ExecutorOptions{.max_series = 2});
+  auto result =
+      Run(R"({job="a"})", Direction::kForward, 10, levels, ExecutorOptions{.max_series = 2});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(result.status().message().find("maximum of series (2) reached"), std::string::npos)
@@ -204,8 +196,8 @@ TEST_F(LogQueryExecutorTest, TooManyOutputStreamsIsAnError) {
 
 TEST_F(LogQueryExecutorTest, LimitOverTheMaximumIsRefused) {
   Push("a", {{1, "x"}});
-  auto result = Run(R"({job="a"})", Direction::kForward, 11, all_,
-                    ExecutorOptions{.max_entries_limit = 10});
+  auto result =
+      Run(R"({job="a"})", Direction::kForward, 11, all_, ExecutorOptions{.max_entries_limit = 10});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(result.status().message().find("max entries limit per query exceeded"),
@@ -219,8 +211,7 @@ TEST_F(LogQueryExecutorTest, TimeoutStopsTheScanWithLokiWording) {
   Push("a", lines);
   int seen = 0;
   // Time passes only while entries are processed: one second per entry, 30s allowed.
-  FakePipeline slow(FakePipelineOptions{.needle = "never",
-                                        .on_entry = [&] {
+  FakePipeline slow(FakePipelineOptions{.needle = "never", .on_entry = [&] {
                                           ++seen;
                                           clock_.Advance(1'000'000'000);
                                         }});
@@ -238,8 +229,8 @@ TEST_F(LogQueryExecutorTest, WithoutTimeoutTheSameScanCompletes) {
   std::vector<std::pair<int64_t, std::string>> lines;
   for (int i = 0; i < 2000; ++i) lines.emplace_back(i, "no match " + std::to_string(i));
   Push("a", lines);
-  FakePipeline slow(FakePipelineOptions{.needle = "never",
-                                        .on_entry = [&] { clock_.Advance(1'000'000'000); }});
+  FakePipeline slow(
+      FakePipelineOptions{.needle = "never", .on_entry = [&] { clock_.Advance(1'000'000'000); }});
   auto result = Run(R"({job="a"})", Direction::kForward, 10, slow);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->streams.empty());

@@ -15,9 +15,9 @@
 #include "aggregator/logql/metric/metric_query_executor.h"
 #include "aggregator/logql/query.h"
 #include "shared/fs/posix_file_system.h"
-#include "shared/labels/label_parser.h"
 #include "shared/time/fake_clock.h"
 #include "tests/support/temp_dir.h"
+#include "tests/unit/aggregator/logql/exec/table_data.h"
 
 namespace silt::logql::metric {
 namespace {
@@ -63,15 +63,10 @@ class MetricTable {
   explicit MetricTable(std::string path) : path_(std::move(path)) {}
 
   void Run() {
-    engine::EngineOptions options;
-    options.fs = &fs_;
-    options.clock = &clock_;
-    options.data_dir = dir_.Path("data");
-    options.background_flush = false;
-    options.chunk.target_block_size = 4096;
-    auto opened = engine::StorageEngine::Open(options);
+    auto opened = logql::testing::OpenTestEngine(&fs_, &clock_, dir_.Path("data"));
     ASSERT_TRUE(opened.ok()) << opened.status();
     engine_ = std::move(*opened);
+    data_.emplace(engine_.get(), kBase, Seconds);
     std::ifstream in(path_);
     ASSERT_TRUE(in.good()) << "cannot open " << path_;
     std::string line;
@@ -90,22 +85,10 @@ class MetricTable {
   void Directive(int number, const std::string& line) {
     SCOPED_TRACE(path_ + ":" + std::to_string(number));
     if (line.empty() || line.starts_with("#")) return;
-    if (line.starts_with("stream ")) {
-      PushPending();
-      auto labels = labels::ParseLabels(Rest(line, 7));
-      ASSERT_TRUE(labels.ok()) << labels.status();
-      stream_ = *labels;
-    } else if (line.starts_with("entry ")) {
-      const std::string rest = Rest(line, 6);
-      const size_t space = rest.find(' ');
-      pending_.push_back({Seconds(rest.substr(0, space)),
-                          space == std::string::npos ? "" : rest.substr(space + 1)});
-    } else if (line == "flush") {
-      PushPending();
-      ASSERT_TRUE(engine_->Flush(engine::StorageEngine::FlushScope::kAll).ok());
-    } else if (line.starts_with("query ")) {
+    if (data_->Directive(line)) return;
+    if (line.starts_with("query ")) {
       Finish();
-      PushPending();
+      data_->PushPending();
       current_ = QueryCase{number, Rest(line, 6)};
     } else if (current_) {
       QueryDirective(line);
@@ -117,8 +100,8 @@ class MetricTable {
   void QueryDirective(const std::string& line) {
     const std::vector<std::string> words = Split(line);
     if (words[0] == "range" && words.size() == 4) {
-      current_->params = {kBase + Seconds(words[1]), kBase + Seconds(words[2]),
-                          Seconds(words[3]), false};
+      current_->params = {kBase + Seconds(words[1]), kBase + Seconds(words[2]), Seconds(words[3]),
+                          false};
     } else if (words[0] == "instant" && words.size() == 2) {
       current_->params = {0, kBase + Seconds(words[1]), 0, true};
     } else if (words[0] == "maxseries" && words.size() == 2) {
@@ -134,24 +117,14 @@ class MetricTable {
     }
   }
 
-  void PushPending() {
-    if (pending_.empty()) return;
-    engine::PushRequest request;
-    request.tenant = "fake";
-    engine::PushStream stream{stream_, {}};
-    for (const auto& [offset, text] : pending_) stream.entries.push_back({kBase + offset, text, {}});
-    request.streams.push_back(std::move(stream));
-    auto outcome = engine_->PushSync(std::move(request));
-    ASSERT_TRUE(outcome.ok()) << outcome.status();
-    EXPECT_EQ(outcome->rejected, 0u);
-    pending_.clear();
-  }
-
   static std::string TypeName(MetricQueryResult::Type type) {
     switch (type) {
-      case MetricQueryResult::Type::kMatrix: return "matrix";
-      case MetricQueryResult::Type::kVector: return "vector";
-      case MetricQueryResult::Type::kScalar: return "scalar";
+      case MetricQueryResult::Type::kMatrix:
+        return "matrix";
+      case MetricQueryResult::Type::kVector:
+        return "vector";
+      case MetricQueryResult::Type::kScalar:
+        return "scalar";
     }
     return "?";
   }
@@ -210,8 +183,7 @@ class MetricTable {
   fs::PosixFileSystem fs_;
   time::FakeClock clock_;
   std::unique_ptr<engine::StorageEngine> engine_;
-  labels::LabelSet stream_ = labels::LabelSet::Of({{"job", "test"}});
-  std::vector<std::pair<int64_t, std::string>> pending_;
+  std::optional<logql::testing::TableData> data_;
   std::optional<QueryCase> current_;
   int queries_ = 0;
 };
