@@ -23,6 +23,7 @@ std::pair<LabeledChunk, LabeledChunk> SplitChunk(const LabeledChunk& chunk, size
                            second.chunk.lines.begin() + static_cast<std::ptrdiff_t>(keep));
   first.chunk.end_offset = first.chunk.lines.back().end_offset;
   second.chunk.start_offset = first.chunk.end_offset;
+  second.timestamp_ns = chunk.timestamp_ns + static_cast<int64_t>(keep);
   return {std::move(first), std::move(second)};
 }
 
@@ -49,8 +50,9 @@ Status OutgoingBatch::Encode(protocol::BatchBuilder* builder,
       const std::vector<protocol::LabelRef> refs = Refs(labeled.labels);
       stream->second = builder->AddStream(refs);
     }
+    int64_t timestamp_ns = labeled.timestamp_ns;
     for (const Line& line : chunk.lines) {
-      builder->AddEntry(stream->second, labeled.timestamp_ns, line.text, source->second,
+      builder->AddEntry(stream->second, timestamp_ns++, line.text, source->second,
                         line.end_offset);
     }
     if (chunk.end_offset > builder->source_end_offset(source->second)) {

@@ -1,7 +1,10 @@
 // OutgoingBatch: one Batch frame's worth of tailed lines as the shipper keeps it until the
 // aggregator acks it: the tailer's chunks (lines plus the byte range of the file they cover),
-// each with its stream labels and the wall time it was handed to the shipper (the entries'
-// timestamp, so a resend carries the same one). The frame is built from the chunks each time the
+// each with its stream labels and the timestamp of its first line. Line i of a chunk is stamped
+// timestamp_ns + i: the wall time the chunk was handed to the shipper, one nanosecond apart per
+// line, so identical lines written together stay distinct entries (the aggregator drops an entry
+// whose timestamp and line both repeat one it holds, as Loki does), their order survives, and a
+// resend carries the same timestamps. The frame is built from the chunks each time the
 // batch is sent (BatchBuilder + FrameEncoder), so a resend after a reconnect or a Nack has the
 // same content and id, and a batch refused as too large can be split in two.
 //
@@ -26,11 +29,11 @@ namespace silt::agent {
 struct LabeledChunk {
   SourceChunk chunk;
   labels::LabelSet labels;
-  int64_t timestamp_ns = 0;
+  int64_t timestamp_ns = 0;  // of the first line; line i has timestamp_ns + i
 };
 
 // Splits `chunk` after its first `keep` lines (0 < keep < lines): the first part's range ends
-// where the second part's begins.
+// where the second part's begins, and every line keeps its timestamp.
 std::pair<LabeledChunk, LabeledChunk> SplitChunk(const LabeledChunk& chunk, size_t keep);
 
 class OutgoingBatch {

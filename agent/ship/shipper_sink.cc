@@ -305,14 +305,18 @@ void ShipperSink::AfterWindowChange() {
 // ---- Batching and sending ----
 
 void ShipperSink::Deliver(Batch batch) {
-  const int64_t now = clock_->WallNanos();
+  // One nanosecond per line, never reused (see LabeledChunk): a delivery starts after the
+  // previous one's last stamp even if the clock has not moved on or stepped back.
+  int64_t next = std::max(clock_->WallNanos(), next_timestamp_ns_);
   for (SourceChunk& chunk : batch.chunks) {
     LabeledChunk labeled;
     labeled.labels = labels_(chunk.path);
-    labeled.timestamp_ns = now;
+    labeled.timestamp_ns = next;
+    next += static_cast<int64_t>(chunk.lines.size());
     labeled.chunk = std::move(chunk);
     Gather(std::move(labeled));
   }
+  next_timestamp_ns_ = next;
   if (options_.linger_ns <= 0) Seal();
   UpdatePause();
   UpdateGauges();

@@ -171,6 +171,7 @@ class ShipperSink final : public BatchSink, private net::StreamHandler {
 
   OutgoingBatch gathering_;
   uint64_t next_batch_id_ = 1;
+  int64_t next_timestamp_ns_ = 0;  // the lowest timestamp the next delivered line may get
   SendWindow window_;
 
   bool paused_ = false;

@@ -4,7 +4,9 @@
 // that the real logrotate rotates (rename + create every second, copytruncate every three), and
 // checks with `silt-aggregator dump` that every written line is stored exactly once.
 //
-// Lines are unique ("<file> <n> <padding>"), so exactly once is checked by text. The load pauses
+// Lines are unique ("<file> <n> <padding>") except one text written twice in every write (both
+// copies must be stored: identical lines are still distinct lines), so exactly once is checked
+// by counting each text. The load pauses
 // its copytruncate file while logrotate copies and truncates it: bytes written in that window are
 // in neither file (the one documented loss of copytruncate), and the test does not write any.
 //

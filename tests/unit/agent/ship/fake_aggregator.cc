@@ -99,6 +99,7 @@ void FakeAggregator::Handle(const protocol::Frame& frame) {
         received.lines.emplace_back(reinterpret_cast<const char*>(entry->line()->data()),
                                     entry->line()->size());
         received.end_offsets.push_back(entry->end_offset());
+        received.timestamps.push_back(entry->timestamp_ns());
         received.labels.push_back(labels);
       }
     }

@@ -27,6 +27,7 @@ struct ReceivedBatch {
   uint64_t id = 0;
   std::vector<std::string> lines;
   std::vector<uint64_t> end_offsets;
+  std::vector<int64_t> timestamps;  // per line
   std::vector<ReceivedRange> ranges;
   std::vector<std::string> labels;  // per line, "name=value,..." of its stream
   bool lz4 = false;

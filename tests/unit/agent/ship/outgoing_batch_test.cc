@@ -70,6 +70,48 @@ TEST(OutgoingBatchTest, SplitKeepsRangesContiguous) {
   EXPECT_EQ(second.chunks()[0].chunk.end_offset, 13u);
 }
 
+// Decodes the one Batch frame in `frame` into (timestamp, line) pairs, in order.
+std::vector<std::pair<int64_t, std::string>> Entries(const std::vector<uint8_t>& frame) {
+  protocol::FrameDecoder decoder;
+  decoder.Feed(frame);
+  Result<std::optional<protocol::Frame>> next = decoder.Next();
+  EXPECT_TRUE(next.ok() && next->has_value());
+  std::vector<std::pair<int64_t, std::string>> out;
+  if (!next.ok() || !next->has_value()) return out;
+  for (const auto* stream : *(*next)->AsBatch()->streams()) {
+    for (const auto* entry : *stream->entries()) {
+      out.emplace_back(entry->timestamp_ns(),
+                       std::string(entry->line()->begin(), entry->line()->end()));
+    }
+  }
+  return out;
+}
+
+TEST(OutgoingBatchTest, IdenticalLinesGetDistinctRisingTimestampsThatSurviveASplit) {
+  // The aggregator drops an entry whose timestamp and line repeat one it holds: three "ping"
+  // lines written at once must not share a timestamp, or two of them would be lost.
+  OutgoingBatch batch(4);
+  batch.Add(Chunk(1, 0, {"ping", "ping", "ping", "pong"}));
+  protocol::BatchBuilder builder;
+  protocol::FrameEncoder encoder;
+  std::vector<uint8_t> frame;
+  ASSERT_TRUE(batch.Encode(&builder, encoder, &frame).ok());
+  const std::vector<std::pair<int64_t, std::string>> whole = Entries(frame);
+  const std::vector<std::pair<int64_t, std::string>> expected = {
+      {5, "ping"}, {6, "ping"}, {7, "ping"}, {8, "pong"}};
+  EXPECT_EQ(whole, expected);
+
+  // Split (a batch refused as too large) and resent: every line keeps its timestamp.
+  auto [first, second] = batch.Split();
+  std::vector<std::pair<int64_t, std::string>> resent;
+  for (const OutgoingBatch* part : {&first, &second}) {
+    frame.clear();
+    ASSERT_TRUE(part->Encode(&builder, encoder, &frame).ok());
+    for (auto& entry : Entries(frame)) resent.push_back(entry);
+  }
+  EXPECT_EQ(resent, expected);
+}
+
 TEST(OutgoingBatchTest, ConfirmCoversEveryChunk) {
   silt::testing::TempDir dir;
   fs::PosixFileSystem fs;

@@ -146,6 +146,23 @@ TEST_F(ShipperSinkTest, BatchIdsIncrease) {
   EXPECT_EQ(Offset(1), 18u);
 }
 
+TEST_F(ShipperSinkTest, EveryLineGetsItsOwnTimestampEvenWhenTheClockStandsStill) {
+  // Identical lines must not share a timestamp (the aggregator would keep one of them): line
+  // after line, delivery after delivery, stamps rise by at least 1 ns though the clock does not
+  // move, and they stay at or after the wall clock.
+  Start();
+  aggregator_.auto_ack = true;
+  const int64_t wall = clock_.WallNanos();
+  Deliver(Lines(1, 0, {"same", "same"}));
+  Deliver(Lines(1, 10, {"same"}));
+  Deliver(Lines(2, 0, {"same"}));
+  std::vector<int64_t> stamps;
+  for (const testing::ReceivedBatch& batch : aggregator_.batches()) {
+    stamps.insert(stamps.end(), batch.timestamps.begin(), batch.timestamps.end());
+  }
+  EXPECT_THAT(stamps, ElementsAre(wall, wall + 1, wall + 2, wall + 3));
+}
+
 TEST_F(ShipperSinkTest, LingerGathersDeliveriesIntoOneBatch) {
   options_.linger_ns = 200 * kMs;
   Start();
