@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "aggregator/store/content_hash_set.h"
 #include "aggregator/store/entry_arena.h"
 #include "shared/time/timestamp.h"
 
@@ -25,31 +26,60 @@ bool SameEntry(const HeadEntry& a, const HeadEntry& b) {
          std::equal(a.metadata.begin(), a.metadata.end(), b.metadata.begin(), b.metadata.end());
 }
 
-// The entries of a Check batch accepted so far, by content hash (timestamp, line, metadata), to
-// find duplicates within the batch in O(1): an agent gives every line of a tailer batch the
-// same timestamp, so comparing with every accepted entry of that timestamp was quadratic.
+// The entries of a Check batch accepted so far, to find duplicates within the batch. A duplicate
+// has the timestamp of an entry accepted before it, so an entry newer than all of them (the
+// common case: timestamps rising through a batch) needs no lookup and is not even hashed until
+// an entry that could repeat it comes. An agent gives every line of a tailer batch the same
+// timestamp: those are looked up by content hash, O(1) each (comparing with every accepted
+// entry of that timestamp was quadratic). No allocation per entry.
 class AcceptedEntries {
  public:
-  explicit AcceptedEntries(std::span<const HeadEntry> entries) : entries_(entries) {
-    by_hash_.reserve(entries.size());
-  }
+  explicit AcceptedEntries(std::span<const HeadEntry> entries) : entries_(entries) {}
   // Whether an accepted entry is identical to entries[i].
   bool Contains(size_t i) {
     const HeadEntry& entry = entries_[i];
-    hash_ = ContentHash(entry.line, entry.metadata) ^
-            (static_cast<uint64_t>(entry.timestamp) * 0x9E3779B97F4A7C15ULL);
-    auto [first, last] = by_hash_.equal_range(hash_);
-    return std::any_of(first, last, [&](const auto& item) {
-      return SameEntry(entries_[item.second], entry);
+    hash_ = 0;
+    if (accepted_.empty() || entry.timestamp > newest_) return false;
+    for (; indexed_ < accepted_.size(); ++indexed_) {
+      Accepted& item = accepted_[indexed_];
+      item.hash = Hash(entries_[item.index]);
+      hashes_.Insert(item.hash);
+    }
+    hash_ = Hash(entry);
+    if (!hashes_.Contains(hash_)) return false;
+    // Rare: a real duplicate (or a 64-bit collision) - find it among the accepted.
+    return std::any_of(accepted_.begin(), accepted_.end(), [&](const Accepted& item) {
+      return item.hash == hash_ && SameEntry(entries_[item.index], entry);
     });
   }
   // Precondition: Contains(i) was the last call and returned false.
-  void Add(size_t i) { by_hash_.emplace(hash_, i); }
+  void Add(size_t i) {
+    newest_ = accepted_.empty() ? entries_[i].timestamp : std::max(newest_, entries_[i].timestamp);
+    accepted_.push_back({i, hash_});
+    // Hashed by Contains: indexed now, so an unhashed entry never sits behind a hashed one.
+    if (hash_ != 0 && indexed_ + 1 == accepted_.size()) {
+      hashes_.Insert(hash_);
+      ++indexed_;
+    }
+  }
 
  private:
+  struct Accepted {
+    size_t index = 0;   // into entries_
+    uint64_t hash = 0;  // 0 until indexed
+  };
+  static uint64_t Hash(const HeadEntry& entry) {
+    uint64_t hash = ContentHash(entry.line, entry.metadata) ^
+                    (static_cast<uint64_t>(entry.timestamp) * 0x9E3779B97F4A7C15ULL);
+    return hash != 0 ? hash : 1;  // 0 means "not hashed"
+  }
+
   std::span<const HeadEntry> entries_;
-  std::unordered_multimap<uint64_t, size_t> by_hash_;  // content hash -> index
-  uint64_t hash_ = 0;  // of the entry last passed to Contains
+  std::vector<Accepted> accepted_;
+  size_t indexed_ = 0;  // accepted_[0, indexed_) are in hashes_
+  ContentHashSet hashes_;
+  int64_t newest_ = 0;  // the newest accepted timestamp
+  uint64_t hash_ = 0;   // of the entry last passed to Contains, 0 when not computed
 };
 
 std::string TooOldReason(int64_t timestamp, int64_t oldest) {

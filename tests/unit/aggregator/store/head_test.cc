@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -236,6 +238,30 @@ TEST(HeadTest, CheckMarksDuplicatesWithinTheBatch) {
   ApplyStats stats = Apply(*head, kApi, batch, 1);
   EXPECT_EQ(stats.appended, 3u);
   EXPECT_EQ(stats.duplicates, 2u);
+}
+
+TEST(HeadTest, CheckFindsExactlyTheInBatchDuplicatesOfRandomBatches) {
+  // Few timestamps and few lines, in random order: the duplicates Check reports within a batch
+  // are exactly the entries equal to an earlier one (a quadratic reference decides).
+  std::mt19937 random(7);
+  for (int round = 0; round < 200; ++round) {
+    Batch batch;
+    std::vector<Line> lines;
+    const int size = 1 + static_cast<int>(random() % 40);
+    for (int i = 0; i < size; ++i) {
+      Line line{kT0 + static_cast<int64_t>(random() % 5), std::string(1, "abc"[random() % 3])};
+      batch.Add(line.ts, line.line);
+      lines.push_back(line);
+    }
+    std::vector<EntryVerdict> expected;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      bool repeat = std::find(lines.begin(), lines.begin() + static_cast<ptrdiff_t>(i),
+                              lines[i]) != lines.begin() + static_cast<ptrdiff_t>(i);
+      expected.push_back(repeat ? EntryVerdict::kDuplicate : EntryVerdict::kAccepted);
+    }
+    auto head = NewHead();
+    ASSERT_EQ(Check(*head, kApi, batch).verdicts, expected) << "round " << round;
+  }
 }
 
 TEST(HeadTest, CheckChangesNothing) {
