@@ -273,7 +273,7 @@ Status StorageEngine::Push(PushRequest request, PushCallback done) {
     return Status::Ok();
   }
 
-  auto payload = std::make_shared<std::string>();
+  auto payload = std::make_shared<std::string>(payload_pool_.Get());
   EncodePushRecord(request, payload.get());
   // The request's views die when Push returns; the callback needs only the source ranges.
   auto admitted = std::make_shared<PushRequest>();
@@ -284,6 +284,7 @@ Status StorageEngine::Push(PushRequest request, PushCallback done) {
       kPushRecordType, *payload,
       [this, payload, admitted, outcome, done](const Status& status, uint64_t sequence) {
         OnDurable(status, sequence, *payload, *admitted, outcome, done);
+        payload_pool_.Put(std::move(*payload));
       });
   if (!appended.ok()) marks_.Abort(*admitted);
   return appended;

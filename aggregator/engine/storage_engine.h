@@ -31,6 +31,7 @@
 #include "aggregator/engine/engine_options.h"
 #include "aggregator/engine/push_request.h"
 #include "aggregator/engine/source_marks.h"
+#include "aggregator/engine/string_pool.h"
 #include "aggregator/engine/stream_selection.h"
 #include "aggregator/store/block_cache.h"
 #include "aggregator/store/head.h"
@@ -178,6 +179,8 @@ class StorageEngine {
   std::unique_ptr<ChunkCatalog> catalog_;
   std::unique_ptr<store::Head> head_;
   SourceMarks marks_;
+  // Push record buffers, reused (declared before wal_: its callbacks return them here).
+  StringPool payload_pool_{/*max_count=*/8, /*max_capacity=*/size_t{4} << 20};
   std::unique_ptr<wal::WalWriter> wal_;
   std::atomic<uint64_t> last_applied_{0};
 

@@ -130,7 +130,7 @@ Result<std::unique_ptr<Head>> Head::Create(HeadOptions options) {
 }
 
 Head::Head(HeadOptions options)
-    : options_(std::move(options)), pool_(std::make_shared<BlockPool>(options_.max_bytes / 4)) {}
+    : options_(std::move(options)), pool_(std::make_shared<BlockPool>(options_.max_bytes / 2)) {}
 
 Head::~Head() = default;
 

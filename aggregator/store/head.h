@@ -107,7 +107,8 @@ struct HeadStats {
   size_t live_partitions = 0;
   size_t frozen_partitions = 0;
   size_t live_streams = 0;  // (partition, stream) pairs in live partitions
-  // Freed line blocks kept for reuse (BlockPool, up to max_bytes / 4); not part of bytes.
+  // Freed line blocks kept for reuse (BlockPool, up to max_bytes / 2, what one flush at the
+  // default watermark frees); not part of bytes.
   size_t pooled_bytes = 0;
 };
 
