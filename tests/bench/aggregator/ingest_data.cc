@@ -9,6 +9,8 @@
 #include <cstring>
 #include <utility>
 
+#include "tests/bench/aggregator/fd_io.h"
+
 namespace silt::bench {
 namespace {
 
@@ -17,29 +19,6 @@ static_assert(sizeof(EntryRecord) == 16, "the entries file holds 16-byte records
 constexpr size_t kWriteBufferBytes = size_t{1} << 20;
 constexpr size_t kRecordsPerRead = 64 * 1024;
 constexpr uint64_t kSourceIdBase = 0x51175EED00000000ULL;
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno(errno, "writing " + path);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
-// Reads exactly `size` bytes unless the file ends first; returns how many were read.
-Result<size_t> ReadFull(int fd, char* out, size_t size, const std::string& path) {
-  size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::read(fd, out + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno(errno, "reading " + path);
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  return done;
-}
 
 Result<int> OpenFile(const std::string& path, int flags) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);

@@ -21,6 +21,7 @@
 #include "shared/labels/label_set.h"
 #include "shared/time/clock.h"
 #include "tests/bench/aggregator/child_process.h"
+#include "tests/bench/aggregator/fd_io.h"
 
 namespace silt::bench {
 namespace {
@@ -60,16 +61,6 @@ std::string ParamsText(const DataSetOptions& o) {
       << " step_ns=" << g.step_ns << " jitter_ns=" << g.jitter_ns << " rare_token=" << g.rare_token
       << " rare_token_rate=" << g.rare_token_rate;
   return out.str();
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno(errno, "writing " + path);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
 }
 
 Result<std::vector<labels::LabelSet>> StreamLabels(const loggen::Generator& generator) {
