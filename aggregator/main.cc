@@ -92,8 +92,7 @@ int Serve(const ServeFlags& flags) {
     std::printf("%s: OK (data_dir %s, agent listener %s:%d%s)\n",
                 flags.config_path.empty() ? "defaults" : flags.config_path.c_str(),
                 config.data_dir.c_str(), config.agent_listener.listen.host.c_str(),
-                config.agent_listener.listen.port,
-                config.agent_listener.listen.tls ? ", TLS" : "");
+                config.agent_listener.listen.port, config.agent_listener.listen.tls ? ", TLS" : "");
     return 0;
   }
   log::Logger logger(log::LoggerOptions{.min_level = config.log_level});
@@ -164,11 +163,15 @@ void AddQueryFlags(CLI::App* cmd, QueryCommandOptions* q, std::string* log_level
   cmd->add_option("--limit", q->limit, "most entries returned")->capture_default_str();
   cmd->add_option("--direction", q->direction, "backward (newest first) or forward")
       ->capture_default_str();
-  cmd->add_flag("--no-blooms", [q](int64_t) { q->use_blooms = false; },
-                "read every block (results are identical; for checks)");
+  cmd->add_flag(
+      "--no-blooms", [q](int64_t) { q->use_blooms = false; },
+      "read every block (results are identical; for checks)");
   cmd->add_option("--timeout", q->timeout, "give up after this long (0: never)")
       ->capture_default_str();
   cmd->add_option("--max-series", q->max_series, "most output streams (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--max-query-memory", q->max_query_memory,
+                  "most memory a query may hold: blocks, samples, results (0: no limit)")
       ->capture_default_str();
   cmd->add_option("--step", q->step,
                   "metric range query step: duration or seconds [default: max(1s, range/250)]");

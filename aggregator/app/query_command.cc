@@ -14,9 +14,19 @@
 #include "aggregator/logql/query.h"
 #include "shared/time/duration.h"
 #include "shared/time/timestamp.h"
+#include "shared/units/byte_size.h"
 
 namespace silt::aggregator {
 namespace {
+
+// The flag the memory budget's error tells the operator to raise.
+constexpr const char* kMemoryFlag = "--max-query-memory";
+
+// The limits shared by log and metric queries, parsed once.
+struct QueryLimits {
+  int64_t timeout_ns = 0;
+  int64_t max_memory_bytes = 0;
+};
 
 Result<int64_t> FlagTime(const char* flag, const std::string& text) {
   Result<int64_t> parsed = time::ParseLokiTime(text);
@@ -71,9 +81,9 @@ Result<int64_t> ParseStep(const std::string& text) {
     step = *parsed;
   }
   if (step <= 0) {
-    return Status::InvalidArgument(
-        "--step '" + text + "': zero or negative query resolution step widths are not "
-        "accepted. Try a positive integer");
+    return Status::InvalidArgument("--step '" + text +
+                                   "': zero or negative query resolution step widths are not "
+                                   "accepted. Try a positive integer");
   }
   return step;
 }
@@ -91,8 +101,8 @@ Status WriteLine(std::string json, std::FILE* out) {
   return Status::Ok();
 }
 
-Status RunLogQuery(const QueryCommandOptions& o, const logql::LogQuery& query, int64_t timeout,
-                   OfflineEngine* offline, std::FILE* out) {
+Status RunLogQuery(const QueryCommandOptions& o, const logql::LogQuery& query,
+                   const QueryLimits& limits, OfflineEngine* offline, std::FILE* out) {
   if (!o.step.empty() || o.instant) {
     return Status::InvalidArgument(
         "--step and --instant apply to metric queries only; this is a log query (wrap it, "
@@ -100,14 +110,15 @@ Status RunLogQuery(const QueryCommandOptions& o, const logql::LogQuery& query, i
   }
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<logql::Pipeline> pipeline,
                         logql::Pipeline::Compile(query.pipeline));
-  SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryRange range,
-                        RangeOf(o, offline->clock().WallNanos()));
+  SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryRange range, RangeOf(o, offline->clock().WallNanos()));
   SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryPlan plan, logql::exec::PlanLogQuery(query, range));
   logql::exec::ExecutorOptions options;
   options.use_blooms = o.use_blooms;
   options.clock = &offline->clock();
-  options.timeout_ns = timeout;
+  options.timeout_ns = limits.timeout_ns;
   options.max_series = o.max_series;
+  options.max_query_memory_bytes = limits.max_memory_bytes;
+  options.max_query_memory_name = kMemoryFlag;
   SILT_ASSIGN_OR_RETURN(
       logql::exec::LogQueryResult result,
       logql::exec::ExecuteLogQuery(offline->engine(), o.tenant, plan, *pipeline, options));
@@ -115,9 +126,8 @@ Status RunLogQuery(const QueryCommandOptions& o, const logql::LogQuery& query, i
 }
 
 Status RunMetricQuery(const QueryCommandOptions& o, const logql::MetricExpr& expr,
-                      int64_t timeout, OfflineEngine* offline, std::FILE* out) {
-  SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryRange range,
-                        RangeOf(o, offline->clock().WallNanos()));
+                      const QueryLimits& limits, OfflineEngine* offline, std::FILE* out) {
+  SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryRange range, RangeOf(o, offline->clock().WallNanos()));
   logql::metric::MetricQueryParams params;
   params.start = range.from;
   params.end = range.through;
@@ -132,12 +142,27 @@ Status RunMetricQuery(const QueryCommandOptions& o, const logql::MetricExpr& exp
   logql::metric::MetricExecutorOptions options;
   options.use_blooms = o.use_blooms;
   options.clock = &offline->clock();
-  options.timeout_ns = timeout;
+  options.timeout_ns = limits.timeout_ns;
   options.max_series = o.max_series;
+  options.max_query_memory_bytes = limits.max_memory_bytes;
+  options.max_query_memory_name = kMemoryFlag;
   SILT_ASSIGN_OR_RETURN(
       logql::metric::MetricQueryResult result,
       logql::metric::ExecuteMetricQuery(offline->engine(), o.tenant, expr, params, options));
   return WriteLine(logql::metric::EncodeMetricResponse(result), out);
+}
+
+Result<QueryLimits> LimitsOf(const QueryCommandOptions& o) {
+  QueryLimits limits;
+  Result<int64_t> timeout = time::ParseDuration(o.timeout);
+  if (!timeout.ok()) return timeout.status().WithContext("--timeout");
+  limits.timeout_ns = *timeout;
+  Result<int64_t> memory = units::ParseByteSize(o.max_query_memory);
+  if (!memory.ok()) {
+    return memory.status().WithContext("--max-query-memory (0 for no limit)");
+  }
+  limits.max_memory_bytes = *memory;
+  return limits;
 }
 
 }  // namespace
@@ -145,8 +170,7 @@ Status RunMetricQuery(const QueryCommandOptions& o, const logql::MetricExpr& exp
 Status RunQuery(const QueryCommandOptions& o, std::FILE* out, log::Logger* logger) {
   SILT_RETURN_IF_ERROR(engine::ValidateTenantId(o.tenant));
   SILT_ASSIGN_OR_RETURN(logql::Query query, ParseAnyQuery(o.query));
-  Result<int64_t> timeout = time::ParseDuration(o.timeout);
-  if (!timeout.ok()) return timeout.status().WithContext("--timeout");
+  SILT_ASSIGN_OR_RETURN(const QueryLimits limits, LimitsOf(o));
   if (!o.step.empty()) SILT_RETURN_IF_ERROR(ParseStep(o.step).status());
   const auto* log_query = std::get_if<logql::LogQuery>(&query.node);
   if (log_query != nullptr) {
@@ -157,9 +181,8 @@ Status RunQuery(const QueryCommandOptions& o, std::FILE* out, log::Logger* logge
                         OfflineEngine::Open(o.data_dir, /*create=*/false, logger));
   const Status status =
       log_query != nullptr
-          ? RunLogQuery(o, *log_query, *timeout, offline.get(), out)
-          : RunMetricQuery(o, std::get<logql::MetricExpr>(query.node), *timeout, offline.get(),
-                           out);
+          ? RunLogQuery(o, *log_query, limits, offline.get(), out)
+          : RunMetricQuery(o, std::get<logql::MetricExpr>(query.node), limits, offline.get(), out);
   SILT_RETURN_IF_ERROR(status);
   return offline->Close();
 }

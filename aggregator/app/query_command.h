@@ -3,7 +3,8 @@
 //
 //   silt-aggregator query --data-dir D [--tenant fake] [--since 1h | --start T [--end T]]
 //                         [--limit 100] [--direction backward|forward] [--no-blooms]
-//                         [--timeout 1m] [--step 30s] [--instant] '{job="api"} |= "error"'
+//                         [--timeout 1m] [--max-query-memory 512MiB] [--step 30s] [--instant]
+//                         '{job="api"} |= "error"'
 //
 // Times are Loki's query parameters (time::ParseLokiTime: RFC 3339, unix seconds or ns), with
 // end defaulting to now and start to end - since (default 1h), as Loki's query_range. A log
@@ -34,10 +35,11 @@ struct QueryCommandOptions {
   size_t limit = 100;
   std::string direction = "backward";
   bool use_blooms = true;
-  std::string timeout = "1m";  // 0 for none
-  size_t max_series = 0;       // 0 for none
-  std::string step;            // metric range queries; empty: Loki's default
-  bool instant = false;        // metric queries: evaluate at end only
+  std::string timeout = "1m";               // 0 for none
+  size_t max_series = 0;                    // 0 for none
+  std::string max_query_memory = "512MiB";  // byte size (units::ParseByteSize); 0 for none
+  std::string step;                         // metric range queries; empty: Loki's default
+  bool instant = false;                     // metric queries: evaluate at end only
   std::string query;
 };
 
@@ -45,7 +47,7 @@ struct QueryCommandOptions {
 // parse (Loki's "parse error at line 1, col N: ..."), --step/--instant with a log query, or a
 // metric query that fails to evaluate (pipeline or matching errors, too many points);
 // Unavailable for a locked directory; NotFound for a missing one; ResourceExhausted for the
-// timeout or the series limit.
+// timeout, the series limit or the memory budget (the message names --max-query-memory).
 Status RunQuery(const QueryCommandOptions& options, std::FILE* out, log::Logger* logger);
 
 }  // namespace silt::aggregator

@@ -12,13 +12,13 @@ using store::Direction;
 class ChunkPieceSource final : public EntrySource {
  public:
   ChunkPieceSource(const ChunkPiece& piece, int64_t from, int64_t through, Direction direction,
-                   const BlockFilter& filter, ReadProblems* problems)
+                   const BlockFilter& filter, IterationState* state)
       : piece_(piece),
         from_(from),
         through_(through),
         direction_(direction),
         filter_(filter),
-        problems_(problems) {}
+        state_(state) {}
 
   int64_t min_ts() const override { return std::max(from_, piece_.blocks.front().min_ts); }
   int64_t max_ts() const override { return std::min(through_ - 1, piece_.blocks.back().max_ts); }
@@ -41,9 +41,16 @@ class ChunkPieceSource final : public EntrySource {
  private:
   bool InRange(int64_t ts) const { return from_ <= ts && ts < through_; }
 
+  // Lets go of the current block.
+  void Drop() {
+    block_.reset();
+    state_->held_block_bytes -= block_bytes_;
+    block_bytes_ = 0;
+  }
+
   // Positions on the first in-range entry of the block at pos_ or a later one.
   void Load() {
-    block_.reset();
+    Drop();
     const size_t n = piece_.blocks.size();
     for (; pos_ < n; ++pos_) {
       const index::BlockRef& ref =
@@ -51,19 +58,22 @@ class ChunkPieceSource final : public EntrySource {
       if (ref.max_ts < from_ || ref.min_ts >= through_) continue;
       const store::ChunkReader& reader = *piece_.chunk->reader;
       if (filter_ && !filter_(reader, piece_.stream_index, ref)) {
-        ++problems_->blocks_filtered;
+        ++state_->problems.blocks_filtered;
         continue;
       }
       auto block = reader.ReadBlock(piece_.stream_index, ref.block_index);
       if (!block.ok()) {
-        ++problems_->blocks_failed;
-        if (problems_->first_error.ok()) problems_->first_error = block.status();
+        ++state_->problems.blocks_failed;
+        if (state_->problems.first_error.ok()) state_->problems.first_error = block.status();
         continue;
       }
+      const size_t bytes = (*block)->MemoryBytes();
       store::ChunkBlockIterator it(std::move(*block), direction_);
       it.Seek(direction_ == Direction::kForward ? from_ : through_ - 1);
       if (it.Valid() && InRange(it.timestamp())) {
         block_.emplace(std::move(it));
+        block_bytes_ = bytes;
+        state_->held_block_bytes += bytes;
         return;
       }
     }
@@ -74,9 +84,11 @@ class ChunkPieceSource final : public EntrySource {
   const int64_t through_;
   const Direction direction_;
   const BlockFilter& filter_;
-  ReadProblems* const problems_;
+  // Shared with the iterator; not touched on destruction (the count dies with the iterator).
+  IterationState* const state_;
   size_t pos_ = 0;  // blocks walked, in the walk's direction
   std::optional<store::ChunkBlockIterator> block_;
+  size_t block_bytes_ = 0;  // block_'s MemoryBytes(), counted in state_->held_block_bytes
 };
 
 class HeadSource final : public EntrySource {
@@ -126,11 +138,11 @@ class OwningSource final : public EntrySource {
 
 }  // namespace
 
-StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through,
-                                                 Direction direction, BlockFilter filter) const {
-  auto problems = std::make_shared<ReadProblems>();
+StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through, Direction direction,
+                                                 BlockFilter filter) const {
+  auto state = std::make_shared<IterationState>();
   std::vector<std::unique_ptr<EntrySource>> sources;
-  if (from >= through) return StreamEntryIterator({}, direction, problems);
+  if (from >= through) return StreamEntryIterator({}, direction, state);
   // The sources point into a private copy of the selection (pieces, head snapshot, filter),
   // shared by all of them.
   struct Owned {
@@ -140,8 +152,8 @@ StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through,
   auto owned = std::make_shared<Owned>(Owned{*this, std::move(filter)});
   for (const ChunkPiece& piece : owned->selection.chunks) {
     if (piece.blocks.empty()) continue;
-    auto source = std::make_unique<ChunkPieceSource>(piece, from, through, direction,
-                                                     owned->filter, problems.get());
+    auto source = std::make_unique<ChunkPieceSource>(piece, from, through, direction, owned->filter,
+                                                     state.get());
     if (source->min_ts() > source->max_ts()) continue;
     sources.push_back(std::make_unique<OwningSource>(owned, std::move(source)));
   }
@@ -151,13 +163,12 @@ StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through,
       sources.push_back(std::make_unique<OwningSource>(owned, std::move(source)));
     }
   }
-  return StreamEntryIterator(std::move(sources), direction, std::move(problems));
+  return StreamEntryIterator(std::move(sources), direction, std::move(state));
 }
 
 StreamEntryIterator::StreamEntryIterator(std::vector<std::unique_ptr<EntrySource>> sources,
-                                         Direction direction,
-                                         std::shared_ptr<ReadProblems> problems)
-    : sources_(std::move(sources)), direction_(direction), problems_(std::move(problems)) {
+                                         Direction direction, std::shared_ptr<IterationState> state)
+    : sources_(std::move(sources)), direction_(direction), state_(std::move(state)) {
   pending_.resize(sources_.size());
   for (size_t i = 0; i < sources_.size(); ++i) pending_[i] = i;
   // The next source to start goes last.

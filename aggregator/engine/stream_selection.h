@@ -13,6 +13,10 @@
 // A block that fails to read (corrupt, I/O error) is skipped; the iterator counts it and keeps
 // the first error, so one damaged block costs its entries, not the query.
 //
+// Memory: each started chunk source keeps its current decompressed block (from the BlockCache or
+// read for the iterator); held_block_bytes() says how much that is right now, so a query can
+// charge what it pins to its memory budget. Head data is not counted: the head owns it.
+//
 // Thread-safety: a selection is immutable and keeps its chunks and head snapshots alive; an
 // iterator is used by one thread at a time.
 #pragma once
@@ -51,7 +55,7 @@ class StreamEntryIterator;
 
 struct StreamSelection {
   labels::LabelSet labels;
-  std::vector<ChunkPiece> chunks;      // oldest partition first, then by chunk file name
+  std::vector<ChunkPiece> chunks;  // oldest partition first, then by chunk file name
   std::optional<store::HeadStream> head;
 
   // The entries with from <= timestamp < through, oldest first (kForward) or newest first.
@@ -82,11 +86,17 @@ struct ReadProblems {
   Status first_error;            // of the failed blocks
 };
 
+// What the sources of one iteration share with their iterator.
+struct IterationState {
+  ReadProblems problems;
+  size_t held_block_bytes = 0;  // ChunkBlock::MemoryBytes() of the blocks the sources keep
+};
+
 class StreamEntryIterator {
  public:
   // `sources` in arrival order (see above).
   StreamEntryIterator(std::vector<std::unique_ptr<EntrySource>> sources, store::Direction direction,
-                      std::shared_ptr<ReadProblems> problems);
+                      std::shared_ptr<IterationState> state);
   StreamEntryIterator(StreamEntryIterator&&) noexcept;
   StreamEntryIterator& operator=(StreamEntryIterator&&) noexcept;
   ~StreamEntryIterator();
@@ -98,7 +108,10 @@ class StreamEntryIterator {
   std::string_view line() const { return current_->line(); }
   void AppendMetadata(std::vector<labels::LabelView>* out) const { current_->AppendMetadata(out); }
 
-  const ReadProblems& problems() const { return *problems_; }
+  const ReadProblems& problems() const { return state_->problems; }
+  // Heap bytes of the decompressed chunk blocks the iterator keeps now (one per started chunk
+  // source that has an entry left); changes only when a block is loaded or dropped.
+  size_t held_block_bytes() const { return state_->held_block_bytes; }
 
  private:
   struct Active {
@@ -113,7 +126,7 @@ class StreamEntryIterator {
 
   std::vector<std::unique_ptr<EntrySource>> sources_;
   store::Direction direction_;
-  std::shared_ptr<ReadProblems> problems_;
+  std::shared_ptr<IterationState> state_;
   // Not yet started, the next to start last (by min_ts forward, by max_ts backward).
   std::vector<size_t> pending_;
   std::vector<Active> heap_;  // started sources with an entry

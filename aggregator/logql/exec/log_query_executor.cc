@@ -13,12 +13,18 @@ struct LabelSetHash {
   size_t operator()(const labels::LabelSet& set) const { return set.Hash(); }
 };
 
-// Collects the merged entries into output streams.
+// Bookkeeping of one output stream besides its labels: the LogStream and the index's node.
+constexpr size_t kStreamOverhead = sizeof(LogStream) + sizeof(labels::LabelSet) + 4 * sizeof(void*);
+
+// Collects the merged entries into output streams, charging each entry and stream to `memory`.
 class ResultBuilder {
  public:
-  explicit ResultBuilder(size_t max_series) : max_series_(max_series) {}
+  ResultBuilder(size_t max_series, QueryMemory* memory)
+      : max_series_(max_series), memory_(memory, MemoryUse::kEntries) {}
 
   Status Add(int64_t timestamp, const PipelineEntry& entry) {
+    // Charged before the copy is made: the line plus its slot (vector growth is amortised).
+    SILT_RETURN_IF_ERROR(memory_.Grow(sizeof(LogEntry) + entry.line.size()));
     auto [it, inserted] = index_.try_emplace(entry.labels, streams_.size());
     if (inserted) {
       if (max_series_ != 0 && streams_.size() >= max_series_) {
@@ -27,6 +33,7 @@ class ResultBuilder {
             ") reached for a single query; narrow the selector or drop labels with "
             "| drop / | keep, or raise the series limit");
       }
+      SILT_RETURN_IF_ERROR(memory_.Grow(kStreamOverhead + entry.labels.MemoryBytes()));
       streams_.push_back(LogStream{entry.labels, {}});
     }
     streams_[it->second].entries.push_back(LogEntry{timestamp, std::string(entry.line)});
@@ -41,6 +48,7 @@ class ResultBuilder {
 
  private:
   size_t max_series_;
+  MemoryLease memory_;  // released when the builder goes: the result is the caller's
   std::vector<LogStream> streams_;
   std::unordered_map<labels::LabelSet, size_t, LabelSetHash> index_;
 };
@@ -64,12 +72,12 @@ class MergeOrder {
   bool forward_;
 };
 
+// Precondition: every cursor advanced once (on its first entry, or at its end).
 Status MergeInto(std::vector<std::unique_ptr<StreamCursor>>& cursors, const LogQueryPlan& plan,
                  ResultBuilder* builder, QueryStats* stats) {
   MergeOrder order(&cursors, plan.range.direction == store::Direction::kForward);
   std::vector<size_t> heap;
   for (size_t i = 0; i < cursors.size(); ++i) {
-    SILT_RETURN_IF_ERROR(cursors[i]->Advance());
     if (cursors[i]->Valid()) heap.push_back(i);
   }
   std::make_heap(heap.begin(), heap.end(), order);
@@ -89,44 +97,68 @@ Status MergeInto(std::vector<std::unique_ptr<StreamCursor>>& cursors, const LogQ
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<LogQueryResult> ExecuteLogQuery(const engine::StorageEngine& engine,
-                                       std::string_view tenant, const LogQueryPlan& plan,
-                                       const Pipeline& pipeline, const ExecutorOptions& options) {
-  const int64_t started = options.clock != nullptr ? options.clock->MonotonicNanos() : 0;
-  if (options.max_entries_limit != 0 && plan.range.limit > options.max_entries_limit) {
-    return Status::InvalidArgument(
-        "max entries limit per query exceeded, limit > max_entries_limit (" +
-        std::to_string(plan.range.limit) + " > " + std::to_string(options.max_entries_limit) +
-        "); lower the limit");
+// Opens one cursor per selected stream and moves each onto its first entry, so its first block
+// is charged before the next stream's is read.
+Status OpenCursors(const std::vector<engine::StreamSelection>& selected, const LogQueryPlan& plan,
+                   const Pipeline& pipeline, const engine::BlockFilter& filter,
+                   const QueryDeadline& deadline, QueryMemory* memory, QueryStats* stats,
+                   std::vector<std::unique_ptr<StreamCursor>>* cursors) {
+  cursors->reserve(selected.size());
+  for (const engine::StreamSelection& stream : selected) {
+    SILT_RETURN_IF_ERROR(deadline.Check());
+    stats->chunks_referenced += stream.chunks.size();
+    cursors->push_back(std::make_unique<StreamCursor>(
+        stream.NewIterator(plan.range.from, plan.range.through, plan.range.direction, filter),
+        pipeline.ForStream(stream.labels), stats, &deadline, memory));
+    SILT_RETURN_IF_ERROR(cursors->back()->Advance());
   }
+  return Status::Ok();
+}
+
+Result<LogQueryResult> Execute(const engine::StorageEngine& engine, std::string_view tenant,
+                               const LogQueryPlan& plan, const Pipeline& pipeline,
+                               const ExecutorOptions& options, QueryMemory* memory) {
+  const int64_t started = options.clock != nullptr ? options.clock->MonotonicNanos() : 0;
   const QueryDeadline deadline(options.clock, options.timeout_ns);
-  SILT_ASSIGN_OR_RETURN(
-      std::vector<engine::StreamSelection> selected,
-      engine.Select(tenant, plan.matchers, plan.range.from, plan.range.through));
+  SILT_ASSIGN_OR_RETURN(std::vector<engine::StreamSelection> selected,
+                        engine.Select(tenant, plan.matchers, plan.range.from, plan.range.through));
   LogQueryResult result;
   BlockCounters blocks;
   engine::BlockFilter filter = MakeBlockFilter(plan, options.use_blooms, &blocks);
   std::vector<std::unique_ptr<StreamCursor>> cursors;
-  cursors.reserve(selected.size());
-  for (const engine::StreamSelection& stream : selected) {
-    SILT_RETURN_IF_ERROR(deadline.Check());
-    result.stats.chunks_referenced += stream.chunks.size();
-    cursors.push_back(std::make_unique<StreamCursor>(
-        stream.NewIterator(plan.range.from, plan.range.through, plan.range.direction, filter),
-        pipeline.ForStream(stream.labels), &result.stats, &deadline));
-  }
   result.stats.streams_selected = selected.size();
-  ResultBuilder builder(options.max_series);
+  SILT_RETURN_IF_ERROR(
+      OpenCursors(selected, plan, pipeline, filter, deadline, memory, &result.stats, &cursors));
+  ResultBuilder builder(options.max_series, memory);
   SILT_RETURN_IF_ERROR(MergeInto(cursors, plan, &builder, &result.stats));
   result.streams = builder.Finish();
   for (const auto& cursor : cursors) result.stats.blocks_failed += cursor->problems().blocks_failed;
   result.stats.blocks_read = blocks.blocks_read;
   result.stats.blocks_skipped_by_bloom = blocks.blocks_skipped;
   result.stats.chunks_read = blocks.chunks_read.size();
-  if (options.clock != nullptr) result.stats.exec_time_ns = options.clock->MonotonicNanos() - started;
+  result.stats.peak_memory_bytes = memory->peak();
+  if (options.clock != nullptr) {
+    result.stats.exec_time_ns = options.clock->MonotonicNanos() - started;
+  }
   return result;
+}
+
+}  // namespace
+
+Result<LogQueryResult> ExecuteLogQuery(const engine::StorageEngine& engine, std::string_view tenant,
+                                       const LogQueryPlan& plan, const Pipeline& pipeline,
+                                       const ExecutorOptions& options) {
+  if (options.max_entries_limit != 0 && plan.range.limit > options.max_entries_limit) {
+    return Status::InvalidArgument(
+        "max entries limit per query exceeded, limit > max_entries_limit (" +
+        std::to_string(plan.range.limit) + " > " + std::to_string(options.max_entries_limit) +
+        "); lower the limit");
+  }
+  if (options.memory != nullptr) {
+    return Execute(engine, tenant, plan, pipeline, options, options.memory);
+  }
+  QueryMemory memory(options.max_query_memory_bytes, options.max_query_memory_name);
+  return Execute(engine, tenant, plan, pipeline, options, &memory);
 }
 
 }  // namespace silt::logql::exec

@@ -111,6 +111,8 @@ void AppendSilt(const QueryStats& s, std::string* out) {
   AppendField("blocksSkippedByBloom", s.blocks_skipped_by_bloom, out);
   *out += ',';
   AppendField("blocksFailed", s.blocks_failed, out);
+  *out += ',';
+  AppendField("peakMemoryBytes", s.peak_memory_bytes, out);
   *out += '}';
 }
 

@@ -15,8 +15,9 @@ struct QueryStats {
   uint64_t chunks_read = 0;        // chunk files with at least one block read
   uint64_t blocks_read = 0;
   uint64_t blocks_skipped_by_bloom = 0;
-  uint64_t blocks_failed = 0;      // unreadable (corrupt, I/O): their entries are missing
+  uint64_t blocks_failed = 0;  // unreadable (corrupt, I/O): their entries are missing
   int64_t exec_time_ns = 0;
+  uint64_t peak_memory_bytes = 0;  // most the query held at once (query_memory.h)
 };
 
 }  // namespace silt::logql::exec

@@ -6,17 +6,19 @@ namespace silt::logql::exec {
 
 StreamCursor::StreamCursor(engine::StreamEntryIterator iterator,
                            std::unique_ptr<StreamPipeline> pipeline, QueryStats* stats,
-                           const QueryDeadline* deadline)
+                           const QueryDeadline* deadline, QueryMemory* memory)
     : iterator_(std::move(iterator)),
       pipeline_(std::move(pipeline)),
       stats_(stats),
-      deadline_(deadline) {}
+      deadline_(deadline),
+      blocks_(memory, MemoryUse::kBlocks) {}
 
 Status StreamCursor::Advance() {
   if (started_ && iterator_.Valid()) iterator_.Next();
   started_ = true;
   valid_ = false;
   for (; iterator_.Valid(); iterator_.Next()) {
+    SILT_RETURN_IF_ERROR(SyncBlocks());
     if (until_check_-- == 0) {
       until_check_ = kCheckEvery;
       SILT_RETURN_IF_ERROR(deadline_->Check());
@@ -35,7 +37,7 @@ Status StreamCursor::Advance() {
       return Status::Ok();
     }
   }
-  return Status::Ok();
+  return SyncBlocks();
 }
 
 }  // namespace silt::logql::exec

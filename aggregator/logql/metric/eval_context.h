@@ -1,5 +1,6 @@
 // EvalContext: what every node of one metric query's evaluation shares: the engine and tenant
-// to read, the step grid, the limits, the deadline and the statistics being counted.
+// to read, the step grid, the limits, the deadline, the memory budget and the statistics being
+// counted.
 // Used by one thread for one query; every pointer must outlive the evaluation.
 #pragma once
 
@@ -8,6 +9,7 @@
 
 #include "aggregator/engine/storage_engine.h"
 #include "aggregator/logql/exec/query_deadline.h"
+#include "aggregator/logql/exec/query_memory.h"
 #include "aggregator/logql/exec/query_stats.h"
 #include "aggregator/logql/metric/step_values.h"
 
@@ -20,6 +22,7 @@ struct EvalContext {
   bool use_blooms = true;
   const exec::QueryDeadline* deadline = nullptr;
   exec::QueryStats* stats = nullptr;
+  exec::QueryMemory* memory = nullptr;  // the query's budget; null: nothing is charged
 };
 
 }  // namespace silt::logql::metric

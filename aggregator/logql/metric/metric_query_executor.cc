@@ -18,6 +18,16 @@ namespace {
 
 Result<StepValues> Evaluate(const MetricExpr& expr, const EvalContext& ctx);
 
+// Charges the slots of a node's result to the query (once per node; the range and vector
+// aggregations charge as they go and land here already charged).
+Result<StepValues> Charged(StepValues values, const EvalContext& ctx) {
+  if (values.memory.memory() == nullptr) {
+    values.memory = exec::MemoryLease(ctx.memory, exec::MemoryUse::kSteps);
+  }
+  SILT_RETURN_IF_ERROR(values.memory.Resize(values.SlotBytes()));
+  return values;
+}
+
 struct NodeEvaluator {
   const EvalContext& ctx;
 
@@ -26,13 +36,14 @@ struct NodeEvaluator {
   }
   Result<StepValues> operator()(const VectorAggregation& v) const {
     SILT_ASSIGN_OR_RETURN(StepValues inner, Evaluate(*v.inner, ctx));
-    return AggregateVectors(v, std::move(inner));
+    return AggregateVectors(v, std::move(inner), ctx.memory);
   }
   Result<StepValues> operator()(const BinaryExpr& b) const {
     SILT_ASSIGN_OR_RETURN(StepValues lhs, Evaluate(*b.lhs, ctx));
     SILT_ASSIGN_OR_RETURN(StepValues rhs, Evaluate(*b.rhs, ctx));
     SILT_RETURN_IF_ERROR(ctx.deadline->Check());
-    return EvaluateBinary(b, std::move(lhs), std::move(rhs));
+    SILT_ASSIGN_OR_RETURN(StepValues out, EvaluateBinary(b, std::move(lhs), std::move(rhs)));
+    return Charged(std::move(out), ctx);
   }
   Result<StepValues> operator()(const NumberLiteral& n) const {
     return StepValues::Scalar(n.value);
@@ -40,11 +51,12 @@ struct NodeEvaluator {
   Result<StepValues> operator()(const VectorLiteral& v) const {
     StepValues out;
     out.steps.assign(ctx.grid.count, Vector{Sample{{}, v.value}});
-    return out;
+    return Charged(std::move(out), ctx);
   }
   Result<StepValues> operator()(const LabelReplace& l) const {
     SILT_ASSIGN_OR_RETURN(StepValues inner, Evaluate(*l.inner, ctx));
-    return ApplyLabelReplace(l, std::move(inner));
+    SILT_ASSIGN_OR_RETURN(StepValues out, ApplyLabelReplace(l, std::move(inner)));
+    return Charged(std::move(out), ctx);
   }
 };
 
@@ -75,7 +87,8 @@ Result<StepGrid> GridOf(const MetricQueryParams& p, const MetricExecutorOptions&
   if (o.max_points != 0 && steps > static_cast<int64_t>(o.max_points)) {
     return Status::InvalidArgument(
         "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
-        "resolution (?step=XX) (" + std::to_string(steps) + " steps)");
+        "resolution (?step=XX) (" +
+        std::to_string(steps) + " steps)");
   }
   return StepGrid{p.start, p.step, static_cast<size_t>(steps)};
 }
@@ -106,10 +119,9 @@ Status ToMatrix(const StepValues& values, const StepGrid& grid, size_t max_serie
       result->matrix[it->second].points.push_back({grid.At(i), s.value});
     }
   }
-  std::sort(result->matrix.begin(), result->matrix.end(),
-            [](const exec::MetricSeries& a, const exec::MetricSeries& b) {
-              return a.labels < b.labels;
-            });
+  std::sort(
+      result->matrix.begin(), result->matrix.end(),
+      [](const exec::MetricSeries& a, const exec::MetricSeries& b) { return a.labels < b.labels; });
   return Status::Ok();
 }
 
@@ -135,18 +147,15 @@ Status ToInstant(const MetricExpr& expr, StepValues values, size_t max_series,
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<MetricQueryResult> ExecuteMetricQuery(const engine::StorageEngine& engine,
-                                             std::string_view tenant, const MetricExpr& expr,
-                                             const MetricQueryParams& params,
-                                             const MetricExecutorOptions& options) {
+Result<MetricQueryResult> Execute(const engine::StorageEngine& engine, std::string_view tenant,
+                                  const MetricExpr& expr, const MetricQueryParams& params,
+                                  const MetricExecutorOptions& options, exec::QueryMemory* memory) {
   const int64_t started = options.clock != nullptr ? options.clock->MonotonicNanos() : 0;
   SILT_ASSIGN_OR_RETURN(StepGrid grid, GridOf(params, options));
   const exec::QueryDeadline deadline(options.clock, options.timeout_ns);
   MetricQueryResult result;
-  EvalContext ctx{&engine, std::string(tenant), grid, options.use_blooms, &deadline,
-                  &result.stats};
+  EvalContext ctx{&engine,   std::string(tenant), grid,  options.use_blooms,
+                  &deadline, &result.stats,       memory};
   SILT_ASSIGN_OR_RETURN(StepValues values, Evaluate(expr, ctx));
   if (params.instant) {
     result.timestamp_ns = params.end;
@@ -154,10 +163,24 @@ Result<MetricQueryResult> ExecuteMetricQuery(const engine::StorageEngine& engine
   } else {
     SILT_RETURN_IF_ERROR(ToMatrix(values, grid, options.max_series, &result));
   }
+  result.stats.peak_memory_bytes = memory->peak();
   if (options.clock != nullptr) {
     result.stats.exec_time_ns = options.clock->MonotonicNanos() - started;
   }
   return result;
+}
+
+}  // namespace
+
+Result<MetricQueryResult> ExecuteMetricQuery(const engine::StorageEngine& engine,
+                                             std::string_view tenant, const MetricExpr& expr,
+                                             const MetricQueryParams& params,
+                                             const MetricExecutorOptions& options) {
+  if (options.memory != nullptr) {
+    return Execute(engine, tenant, expr, params, options, options.memory);
+  }
+  exec::QueryMemory memory(options.max_query_memory_bytes, options.max_query_memory_name);
+  return Execute(engine, tenant, expr, params, options, &memory);
 }
 
 std::string EncodeMetricResponse(const MetricQueryResult& result) {
@@ -166,7 +189,8 @@ std::string EncodeMetricResponse(const MetricQueryResult& result) {
       return exec::EncodeVectorResponse(result.vector, result.timestamp_ns, result.stats);
     case MetricQueryResult::Type::kScalar:
       return exec::EncodeScalarResponse(result.timestamp_ns, result.scalar, result.stats);
-    case MetricQueryResult::Type::kMatrix: break;
+    case MetricQueryResult::Type::kMatrix:
+      break;
   }
   return exec::EncodeMatrixResponse(result.matrix, result.stats);
 }

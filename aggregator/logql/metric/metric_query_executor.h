@@ -14,7 +14,9 @@
 // Limits, with Loki's wording: at most max_points steps ("exceeded maximum resolution of 11,000
 // points per timeseries. Try decreasing the query resolution (?step=XX)"), a positive step, at
 // most max_series series in the result ("maximum of series (500) reached for a single query"),
-// and the timeout (checked while reading and between steps).
+// the timeout (checked while reading and between steps), and max_query_memory_bytes for what
+// the query holds at once (exec/query_memory.h: the reading cursor's blocks, the buffered
+// samples and series, the step vectors and aggregation groups of every node).
 //
 // Thread-safety: a call uses only its arguments; several queries may run at once.
 #pragma once
@@ -27,17 +29,19 @@
 
 #include "aggregator/engine/storage_engine.h"
 #include "aggregator/logql/exec/loki_json.h"
+#include "aggregator/logql/exec/query_memory.h"
 #include "aggregator/logql/exec/query_stats.h"
 #include "aggregator/logql/metric_expr.h"
 #include "shared/status/result.h"
 #include "shared/time/clock.h"
+#include "shared/units/byte_size.h"
 
 namespace silt::logql::metric {
 
 struct MetricQueryParams {
-  int64_t start = 0;   // ns since the epoch; the first step (range queries)
-  int64_t end = 0;     // ns; the last possible step, and the time of an instant query
-  int64_t step = 0;    // ns; > 0 (range queries)
+  int64_t start = 0;  // ns since the epoch; the first step (range queries)
+  int64_t end = 0;    // ns; the last possible step, and the time of an instant query
+  int64_t step = 0;   // ns; > 0 (range queries)
   bool instant = false;
 };
 
@@ -47,6 +51,13 @@ struct MetricExecutorOptions {
   const time::Clock* clock = nullptr;  // must outlive the call when set
   size_t max_series = 0;               // 0: none (Loki's max_query_series)
   size_t max_points = 11000;           // steps of a range query
+  // Most bytes the query may hold at once; 0 for none. The error quotes max_query_memory_name,
+  // what the operator raises (a config key or a flag).
+  int64_t max_query_memory_bytes = 512 * units::kMiB;
+  std::string max_query_memory_name = "max_query_memory_bytes";
+  // When set, the query charges this accounting (whose own limit applies) instead of one built
+  // from the two fields above; lets a caller watch the peak. Must outlive the call.
+  exec::QueryMemory* memory = nullptr;
 };
 
 struct MetricQueryResult {
@@ -60,7 +71,7 @@ struct MetricQueryResult {
 };
 
 // Errors: InvalidArgument for bad parameters, a pipeline error or a matching error;
-// ResourceExhausted for the series limit or the timeout; the engine's errors.
+// ResourceExhausted for the series limit, the timeout or the memory budget; the engine's errors.
 Result<MetricQueryResult> ExecuteMetricQuery(const engine::StorageEngine& engine,
                                              std::string_view tenant, const MetricExpr& expr,
                                              const MetricQueryParams& params,

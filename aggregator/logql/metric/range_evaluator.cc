@@ -27,18 +27,39 @@ Status PipelineError(const labels::LabelSet& series) {
       "filter can also be specified after unwrap (e.g | unwrap latency | __error__=\"\")");
 }
 
-// Groups samples into series by label set.
+// Bookkeeping of one series besides its labels and samples: the RangeSeries and the index's node.
+constexpr size_t kSeriesOverhead =
+    sizeof(RangeSeries) + sizeof(labels::LabelSet) + sizeof(size_t) + 4 * sizeof(void*);
+// The first sample buffer of a series; buffers double from there.
+constexpr size_t kFirstSamples = 16;
+
+// Groups samples into series by label set, charging what it buffers to the query's memory.
 class SeriesCollector {
  public:
-  void Add(const labels::LabelSet& labels, int64_t timestamp, double value) {
+  explicit SeriesCollector(exec::QueryMemory* memory)
+      : samples_memory_(memory, exec::MemoryUse::kSamples),
+        series_memory_(memory, exec::MemoryUse::kSeries) {}
+
+  Status Add(const labels::LabelSet& labels, int64_t timestamp, double value) {
     auto [it, inserted] = index_.try_emplace(labels, series_.size());
-    if (inserted) series_.push_back(RangeSeries{labels, {}});
+    if (inserted) {
+      SILT_RETURN_IF_ERROR(series_memory_.Grow(kSeriesOverhead + labels.MemoryBytes()));
+      series_.push_back(RangeSeries{labels, {}});
+    }
     std::vector<RangeSample>& samples = series_[it->second].samples;
+    if (samples.size() == samples.capacity()) {
+      // Charged before the buffer grows, so the budget stops a query before it allocates.
+      const size_t next = std::max(kFirstSamples, samples.capacity() * 2);
+      SILT_RETURN_IF_ERROR(samples_memory_.Grow((next - samples.capacity()) * sizeof(RangeSample)));
+      samples.reserve(next);
+    }
     if (!samples.empty() && samples.back().timestamp_ns > timestamp) unsorted_ = true;
     samples.push_back(RangeSample{timestamp, value});
+    return Status::Ok();
   }
 
   // The series sorted by labels, each in time order (several streams may feed one series).
+  // Their memory stays charged until the collector goes.
   std::vector<RangeSeries> Finish() {
     std::sort(series_.begin(), series_.end(),
               [](const RangeSeries& a, const RangeSeries& b) { return a.labels < b.labels; });
@@ -54,6 +75,8 @@ class SeriesCollector {
   }
 
  private:
+  exec::MemoryLease samples_memory_;
+  exec::MemoryLease series_memory_;
   std::vector<RangeSeries> series_;
   std::unordered_map<labels::LabelSet, size_t> index_;
   bool unsorted_ = false;
@@ -67,15 +90,14 @@ Status ReadStream(exec::StreamCursor* cursor, SampleExtractor* extractor,
     SILT_RETURN_IF_ERROR(cursor->Advance());
     if (!cursor->Valid()) return Status::Ok();
     if (extractor->Extract(cursor->entry(), &value, &series)) {
-      collector->Add(series, cursor->timestamp(), value);
+      SILT_RETURN_IF_ERROR(collector->Add(series, cursor->timestamp(), value));
     }
   }
 }
 
-// Reads every selected stream once over [from, through) into series.
-Result<std::vector<RangeSeries>> ReadSeries(const RangeAggregation& aggregation,
-                                            const EvalContext& ctx, int64_t from,
-                                            int64_t through) {
+// Reads every selected stream once over [from, through) into `collector`.
+Status ReadSeries(const RangeAggregation& aggregation, const EvalContext& ctx, int64_t from,
+                  int64_t through, SeriesCollector* collector) {
   const LogQuery& query = aggregation.range.query;
   SILT_ASSIGN_OR_RETURN(
       exec::LogQueryPlan plan,
@@ -87,22 +109,20 @@ Result<std::vector<RangeSeries>> ReadSeries(const RangeAggregation& aggregation,
                         ctx.engine->Select(ctx.tenant, plan.matchers, from, through));
   exec::BlockCounters blocks;
   engine::BlockFilter filter = exec::MakeBlockFilter(plan, ctx.use_blooms, &blocks);
-  SeriesCollector collector;
   exec::QueryStats& stats = *ctx.stats;
   stats.streams_selected += selected.size();
   for (const engine::StreamSelection& stream : selected) {
     SILT_RETURN_IF_ERROR(ctx.deadline->Check());
     stats.chunks_referenced += stream.chunks.size();
-    exec::StreamCursor cursor(
-        stream.NewIterator(from, through, store::Direction::kForward, filter),
-        compiled->ForStream(stream.labels), &stats, ctx.deadline);
-    SILT_RETURN_IF_ERROR(ReadStream(&cursor, extractor.get(), &collector));
+    exec::StreamCursor cursor(stream.NewIterator(from, through, store::Direction::kForward, filter),
+                              compiled->ForStream(stream.labels), &stats, ctx.deadline, ctx.memory);
+    SILT_RETURN_IF_ERROR(ReadStream(&cursor, extractor.get(), collector));
     stats.blocks_failed += cursor.problems().blocks_failed;
   }
   stats.blocks_read += blocks.blocks_read;
   stats.blocks_skipped_by_bloom += blocks.blocks_skipped;
   stats.chunks_read += blocks.chunks_read.size();
-  return collector.Finish();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -124,10 +144,14 @@ labels::LabelSet AbsentLabels(const std::vector<labels::Matcher>& selector) {
 Result<std::vector<Vector>> EvaluateWindows(const RangeAggregation& aggregation,
                                             std::span<const RangeSeries> series,
                                             const StepGrid& grid,
-                                            const exec::QueryDeadline& deadline) {
+                                            const exec::QueryDeadline& deadline,
+                                            exec::MemoryLease* steps_memory) {
   const int64_t range = aggregation.range.range_nanos;
   const int64_t offset = aggregation.range.offset_nanos;
   const bool absent = aggregation.op == RangeOp::kAbsentOverTime;
+  exec::MemoryLease unused;
+  exec::MemoryLease& charged = steps_memory != nullptr ? *steps_memory : unused;
+  SILT_RETURN_IF_ERROR(charged.Grow(grid.count * sizeof(Vector)));
   std::vector<Vector> steps(grid.count);
   std::vector<bool> present(absent ? grid.count : 0);
   for (size_t s = 0; s < series.size(); ++s) {
@@ -136,6 +160,7 @@ Result<std::vector<Vector>> EvaluateWindows(const RangeAggregation& aggregation,
     const bool has_error = series[s].labels.Has(pipeline::kErrorLabel);
     size_t lo = 0;
     size_t hi = 0;
+    size_t added = 0;
     for (size_t i = 0; i < grid.count; ++i) {
       const int64_t end = grid.At(i) - offset;
       while (hi < samples.size() && samples[hi].timestamp_ns <= end) ++hi;
@@ -147,10 +172,12 @@ Result<std::vector<Vector>> EvaluateWindows(const RangeAggregation& aggregation,
         continue;
       }
       const std::span<const RangeSample> window(samples.data() + lo, hi - lo);
-      steps[i].push_back(Sample{
-          series[s].labels, EvalRangeFunction(aggregation.op, aggregation.param, window, end,
-                                              range)});
+      steps[i].push_back(
+          Sample{series[s].labels,
+                 EvalRangeFunction(aggregation.op, aggregation.param, window, end, range)});
+      ++added;
     }
+    SILT_RETURN_IF_ERROR(charged.Grow(added * sizeof(Sample)));
   }
   if (absent) {
     const labels::LabelSet labels = AbsentLabels(aggregation.range.query.selector);
@@ -158,6 +185,10 @@ Result<std::vector<Vector>> EvaluateWindows(const RangeAggregation& aggregation,
       if (!present[i]) steps[i].push_back(Sample{labels, 1});
     }
   }
+  // What the vectors really hold (growth leaves slack beyond the samples charged above).
+  size_t slots = steps.capacity() * sizeof(Vector);
+  for (const Vector& v : steps) slots += v.capacity() * sizeof(Sample);
+  SILT_RETURN_IF_ERROR(charged.Resize(slots));
   return steps;
 }
 
@@ -169,12 +200,14 @@ Result<StepValues> EvaluateRangeAggregation(const RangeAggregation& aggregation,
   // Windows are (T - offset - range, T - offset]; the iterator's range is [from, through).
   const int64_t from = ctx.grid.start - offset - range + 1;
   const int64_t through = last - offset + 1;
-  SILT_ASSIGN_OR_RETURN(std::vector<RangeSeries> series,
-                        ReadSeries(aggregation, ctx, from, through));
+  SeriesCollector collector(ctx.memory);
+  SILT_RETURN_IF_ERROR(ReadSeries(aggregation, ctx, from, through, &collector));
+  const std::vector<RangeSeries> series = collector.Finish();
   StepValues values;
-  SILT_ASSIGN_OR_RETURN(values.steps,
-                        EvaluateWindows(aggregation, series, ctx.grid, *ctx.deadline));
-  return values;
+  values.memory = exec::MemoryLease(ctx.memory, exec::MemoryUse::kSteps);
+  SILT_ASSIGN_OR_RETURN(
+      values.steps, EvaluateWindows(aggregation, series, ctx.grid, *ctx.deadline, &values.memory));
+  return values;  // the series' samples are released here, the steps travel on
 }
 
 }  // namespace silt::logql::metric

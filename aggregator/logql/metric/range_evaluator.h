@@ -17,6 +17,11 @@
 //      whose labels are the selector's `=` matchers (a name matched twice or by another matcher
 //      type is left out), as Loki.
 //
+// Memory (exec/query_memory.h): the buffered samples are charged per growth of a series'
+// sample vector, before it grows (MemoryUse::kSamples); each new series its labels and
+// bookkeeping (kSeries); the per-step output vectors per series evaluated (kSteps, carried by
+// the returned StepValues). Samples and series are released once the windows are evaluated.
+//
 // Thread-safety: one call uses only its arguments.
 #pragma once
 
@@ -42,11 +47,14 @@ struct RangeSeries {
 Result<StepValues> EvaluateRangeAggregation(const RangeAggregation& aggregation,
                                             const EvalContext& ctx);
 
-// Step 2 to 4 on series already read (sorted by labels): one vector per step of `grid`.
+// Step 2 to 4 on series already read (sorted by labels): one vector per step of `grid`. When
+// `steps_memory` is set, the vectors' slots are charged to it as they fill (one charge per
+// series), and the budget's error stops the evaluation.
 Result<std::vector<Vector>> EvaluateWindows(const RangeAggregation& aggregation,
                                             std::span<const RangeSeries> series,
                                             const StepGrid& grid,
-                                            const exec::QueryDeadline& deadline);
+                                            const exec::QueryDeadline& deadline,
+                                            exec::MemoryLease* steps_memory = nullptr);
 
 // The labels absent_over_time gives for `selector`.
 labels::LabelSet AbsentLabels(const std::vector<labels::Matcher>& selector);

@@ -2,6 +2,8 @@
 // from node to node: a scalar (a number literal, or arithmetic on numbers: the same at every
 // step) or one instant vector per step. StepGrid says which steps: start, start + step, ...,
 // up to end inclusive (one step, at end, for an instant query).
+// StepValues carries the memory charge of its vectors (a MemoryLease of the query's
+// QueryMemory; none when built without one), so it is move-only.
 // Value types; thread-compatible.
 #pragma once
 
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "aggregator/logql/exec/query_memory.h"
 #include "shared/labels/label_set.h"
 
 namespace silt::logql::metric {
@@ -33,8 +36,17 @@ struct StepValues {
   bool is_scalar = false;
   double scalar = 0;          // when is_scalar
   std::vector<Vector> steps;  // otherwise: one vector per step of the grid
+  exec::MemoryLease memory;   // what `steps` is charged (MemoryUse::kSteps)
 
-  static StepValues Scalar(double value) { return StepValues{true, value, {}}; }
+  static StepValues Scalar(double value) { return StepValues{true, value, {}, {}}; }
+
+  // Heap bytes of the step vectors' slots (label buffers are shared with the series and groups
+  // that made them, and charged there).
+  size_t SlotBytes() const {
+    size_t bytes = steps.capacity() * sizeof(Vector);
+    for (const Vector& v : steps) bytes += v.capacity() * sizeof(Sample);
+    return bytes;
+  }
 };
 
 }  // namespace silt::logql::metric

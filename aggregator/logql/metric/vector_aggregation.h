@@ -9,7 +9,10 @@
 //     to map order; Silt makes it deterministic);
 //   - sort / sort_desc order the samples by value (ties by labels); only an instant query's
 //     outermost sort is visible, since a matrix is ordered by labels.
-// Pure functions; thread-safe.
+// Memory (exec/query_memory.h): a step's groups (state, labels, index) are charged as they are
+// made and released after the step (MemoryUse::kSteps); the result's slots are charged on its
+// StepValues lease at the end.
+// Pure functions (apart from the charges); thread-safe.
 #pragma once
 
 #include "aggregator/logql/metric/step_values.h"
@@ -19,8 +22,10 @@
 namespace silt::logql::metric {
 
 // Aggregates `input` step by step. InvalidArgument when `input` is a scalar (an aggregation
-// needs a vector: "expected type instant vector in aggregation expression, got scalar").
-Result<StepValues> AggregateVectors(const VectorAggregation& aggregation, StepValues input);
+// needs a vector: "expected type instant vector in aggregation expression, got scalar");
+// the budget's error when `memory` (may be null: nothing is charged) runs out.
+Result<StepValues> AggregateVectors(const VectorAggregation& aggregation, StepValues input,
+                                    exec::QueryMemory* memory = nullptr);
 
 // The labels of `labels` that `grouping` keeps (none without a grouping).
 labels::LabelSet GroupLabels(const labels::LabelSet& labels,

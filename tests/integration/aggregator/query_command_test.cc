@@ -93,9 +93,11 @@ class QueryCommandTest : public ::testing::Test {
   // Two streams, interleaved in time, one entry with structured metadata.
   std::string TwoStreams() const {
     return R"({"streams":[
-  {"stream":{"job":"api","env":"prod"},"values":[[")" + Ts(1) + R"(","GET /a error 500"],[")" +
-           Ts(3) + R"(","GET /b ok 200"],[")" + Ts(5) + R"(","GET /c error 503",{"trace_id":"t1"}]]},
-  {"stream":{"job":"db"},"values":[[")" + Ts(2) + R"(","slow query error"],[")" + Ts(4) +
+  {"stream":{"job":"api","env":"prod"},"values":[[")" +
+           Ts(1) + R"(","GET /a error 500"],[")" + Ts(3) + R"(","GET /b ok 200"],[")" + Ts(5) +
+           R"(","GET /c error 503",{"trace_id":"t1"}]]},
+  {"stream":{"job":"db"},"values":[[")" +
+           Ts(2) + R"(","slow query error"],[")" + Ts(4) +
            R"(","vacuum done"]]}
 ]})";
   }
@@ -115,8 +117,7 @@ TEST_F(QueryCommandTest, IngestThenQueryBackwardAndForward) {
                            R"({"env":"prod","job":"api"}|1|GET /a error 500)",
                            R"({"env":"prod","job":"api","trace_id":"t1"}|5|GET /c error 503)",
                            R"({"job":"db"}|2|slow query error)"}));
-  ASSERT_EQ(Query(R"({job=~"api|db"})", {"--direction", "forward", "--limit", "3"}, &out, &err),
-            0)
+  ASSERT_EQ(Query(R"({job=~"api|db"})", {"--direction", "forward", "--limit", "3"}, &out, &err), 0)
       << out << err;
   EXPECT_EQ(Rows(out), (std::vector<std::string>{R"({"env":"prod","job":"api"}|1|GET /a error 500)",
                                                  R"({"env":"prod","job":"api"}|3|GET /b ok 200)",
@@ -129,8 +130,7 @@ TEST_F(QueryCommandTest, StartAndEndBoundTheRange) {
   ASSERT_EQ(Ingest(TwoStreams(), &out, &err), 0) << out << err;
   ASSERT_EQ(Query(R"({job="api"})", {"--start", Ts(2), "--end", Ts(5)}, &out, &err), 0)
       << out << err;
-  EXPECT_EQ(Rows(out),
-            (std::vector<std::string>{R"({"env":"prod","job":"api"}|3|GET /b ok 200)"}));
+  EXPECT_EQ(Rows(out), (std::vector<std::string>{R"({"env":"prod","job":"api"}|3|GET /b ok 200)"}));
 }
 
 TEST_F(QueryCommandTest, ChunkDataWithAndWithoutBloomsIsIdentical) {
@@ -165,10 +165,13 @@ TEST_F(QueryCommandTest, ChunkDataWithAndWithoutBloomsIsIdentical) {
 
 TEST_F(QueryCommandTest, BadStreamsAreReportedAndGoodOnesStored) {
   const std::string body = R"({"streams":[
-  {"stream":{"job":"ok1"},"values":[[")" + Ts(1) + R"(","kept one"]]},
-  {"stream":{"bad-name":"x"},"values":[[")" + Ts(2) + R"(","lost"]]},
+  {"stream":{"job":"ok1"},"values":[[")" +
+                           Ts(1) + R"(","kept one"]]},
+  {"stream":{"bad-name":"x"},"values":[[")" +
+                           Ts(2) + R"(","lost"]]},
   {"stream":{"job":"badts"},"values":[["yesterday","lost"]]},
-  {"stream":{"job":"ok2"},"values":[[")" + Ts(3) + R"(","kept two"]]}
+  {"stream":{"job":"ok2"},"values":[[")" +
+                           Ts(3) + R"(","kept two"]]}
 ]})";
   std::string out, err;
   EXPECT_EQ(Ingest(body, &out, &err), 2) << out << err;
@@ -185,7 +188,8 @@ TEST_F(QueryCommandTest, BadStreamsAreReportedAndGoodOnesStored) {
 
 TEST_F(QueryCommandTest, SyntaxErrorKeepsTheStreamsBeforeIt) {
   const std::string body = R"({"streams":[
-  {"stream":{"job":"ok1"},"values":[[")" + Ts(1) + R"(","kept"]]},
+  {"stream":{"job":"ok1"},"values":[[")" +
+                           Ts(1) + R"(","kept"]]},
   {"stream":{"job":"x"} "values":[]}
 ]})";
   std::string out, err;
@@ -205,9 +209,11 @@ class MetricQueryCommandTest : public QueryCommandTest {
   // api: 10s, 20s, 30s; db: 15s.
   std::string Body() const {
     return R"({"streams":[
-  {"stream":{"job":"api","env":"prod"},"values":[[")" + At(10) + R"(","GET /a 200"],[")" +
-           At(20) + R"(","GET /b 500"],[")" + At(30) + R"(","GET /c 200"]]},
-  {"stream":{"job":"db"},"values":[[")" + At(15) + R"(","slow query"]]}
+  {"stream":{"job":"api","env":"prod"},"values":[[")" +
+           At(10) + R"(","GET /a 200"],[")" + At(20) + R"(","GET /b 500"],[")" + At(30) +
+           R"(","GET /c 200"]]},
+  {"stream":{"job":"db"},"values":[[")" +
+           At(15) + R"(","slow query"]]}
 ]})";
   }
 
@@ -301,6 +307,50 @@ TEST_F(MetricQueryCommandTest, BadStepAndLogQueryFlagsAreUsageErrors) {
   EXPECT_EQ(Query(R"(rate({job="api"}[1m]))", {"--since", "1h", "--step", "0.1s"}, &out, &err), 2)
       << out << err;
   EXPECT_NE(err.find("exceeded maximum resolution of 11,000 points"), std::string::npos) << err;
+}
+
+// 200 entries of ~100 bytes in one chunk block (--flush): ~25 KiB decompressed.
+std::string PaddedStream(const std::string& job, int64_t base) {
+  std::string body = R"({"streams":[{"stream":{"job":")" + job + R"("},"values":[)";
+  for (int i = 0; i < 200; ++i) {
+    if (i != 0) body += ',';
+    body += "[\"" + std::to_string(base + i) + "\",\"entry " + std::to_string(i) + " " +
+            std::string(90, 'p') + "\"]";
+  }
+  return body + "]}]}";
+}
+
+TEST_F(QueryCommandTest, MemoryBudgetFailsTheQueryNamingTheFlag) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(PaddedStream("big", base_), &out, &err, {"--flush"}), 0) << out << err;
+  EXPECT_EQ(Query(R"({job="big"})", {"--max-query-memory", "1KiB"}, &out, &err), 1) << out << err;
+  EXPECT_EQ(out, "");
+  EXPECT_NE(err.find("silt-aggregator query: ResourceExhausted: query would use more than 1KiB "
+                     "of memory (decompressed blocks "),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("or raise --max-query-memory"), std::string::npos) << err;
+  // A metric query over the same data: the same budget, the same error.
+  EXPECT_EQ(
+      Query(R"(count_over_time({job="big"}[1h]))", {"--max-query-memory", "1KiB"}, &out, &err), 1)
+      << out << err;
+  EXPECT_NE(err.find("or raise --max-query-memory"), std::string::npos) << err;
+  // The default budget (512MiB) and no budget run it, and report the peak.
+  ASSERT_EQ(Query(R"({job="big"})", {"--limit", "3"}, &out, &err), 0) << out << err;
+  EXPECT_EQ(Rows(out).size(), 3u);
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser_.parse(out).get(doc), simdjson::SUCCESS) << out;
+  EXPECT_GT(int64_t(doc["data"]["stats"]["silt"]["peakMemoryBytes"]), 20000) << out;
+  EXPECT_EQ(Query(R"({job="big"})", {"--max-query-memory", "0"}, &out, &err), 0) << out << err;
+}
+
+TEST_F(QueryCommandTest, BadMemoryBudgetIsAUsageError) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err), 0) << out << err;
+  EXPECT_EQ(Query(R"({job="api"})", {"--max-query-memory", "lots"}, &out, &err), 2) << out << err;
+  EXPECT_NE(err.find("--max-query-memory (0 for no limit): invalid byte size \"lots\""),
+            std::string::npos)
+      << err;
 }
 
 TEST_F(QueryCommandTest, ParseErrorHasLokisPosition) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -266,7 +267,8 @@ TEST_F(StorageEngineTest, MetadataOrderDoesNotMakeEntriesDistinct) {
 
 TEST_F(StorageEngineTest, EntriesTooFarBehindAreRejectedWithAReason) {
   Open();
-  auto outcome = Push("api", {{kT0 + 2 * kHourNs, "new"}, {kT0, "too old"}, {kT0 + kHourNs + 1, "ok"}});
+  auto outcome =
+      Push("api", {{kT0 + 2 * kHourNs, "new"}, {kT0, "too old"}, {kT0 + kHourNs + 1, "ok"}});
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->accepted, 2u);
   EXPECT_EQ(outcome->rejected, 1u);
@@ -284,14 +286,12 @@ TEST_F(StorageEngineTest, BadPushesAreRefusedAndNothingIsWritten) {
   PushRequest no_labels;
   no_labels.tenant = "t";
   no_labels.streams.push_back(PushStream{labels::LabelSet(), {{kT0, "x", {}}}});
-  EXPECT_EQ(engine_->PushSync(std::move(no_labels)).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->PushSync(std::move(no_labels)).status().code(), StatusCode::kInvalidArgument);
   PushRequest bad_source;
   bad_source.tenant = "t";
   bad_source.streams.push_back(
       PushStream{labels::LabelSet::Of({{"job", "api"}}), {{kT0, "x", {}, 3, 10}}});
-  EXPECT_EQ(engine_->PushSync(std::move(bad_source)).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->PushSync(std::move(bad_source)).status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Read("api").empty());
 }
 
@@ -334,8 +334,10 @@ TEST_F(StorageEngineTest, LabelsAndSeriesCoverHeadAndChunks) {
   Open();
   PushRequest request;
   request.tenant = "t";
-  request.streams.push_back({labels::LabelSet::Of({{"job", "api"}, {"env", "prod"}}), {{kT0, "a", {}}}});
-  request.streams.push_back({labels::LabelSet::Of({{"job", "web"}, {"zone", "eu"}}), {{kT0, "b", {}}}});
+  request.streams.push_back(
+      {labels::LabelSet::Of({{"job", "api"}, {"env", "prod"}}), {{kT0, "a", {}}}});
+  request.streams.push_back(
+      {labels::LabelSet::Of({{"job", "web"}, {"zone", "eu"}}), {{kT0, "b", {}}}});
   ASSERT_TRUE(engine_->PushSync(std::move(request)).ok());
   ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
   ASSERT_TRUE(Push("db", {{kT0 + 1, "c"}}).ok());
@@ -381,7 +383,9 @@ TEST_F(StorageEngineTest, BlockFilterSkipsChunkBlocksButNotTheHead) {
   options.chunk.target_block_size = 4096;
   Open(options);
   for (int i = 0; i < 100; ++i) {
-    ASSERT_TRUE(Push("api", {{kT0 + i, (i < 50 ? "line alpha " : "line beta ") + std::string(200, 'x')}}).ok());
+    ASSERT_TRUE(
+        Push("api", {{kT0 + i, (i < 50 ? "line alpha " : "line beta ") + std::string(200, 'x')}})
+            .ok());
   }
   ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
   ASSERT_TRUE(Push("api", {{kT0 + 100, "alpha in the head"}}).ok());
@@ -401,6 +405,35 @@ TEST_F(StorageEngineTest, BlockFilterSkipsChunkBlocksButNotTheHead) {
   EXPECT_GT(it.problems().blocks_filtered, 0u);
   EXPECT_LT(alpha, 51u);  // some alpha blocks were skipped; the head line is always there
   EXPECT_GE(alpha, 1u);
+}
+
+TEST_F(StorageEngineTest, IteratorReportsTheBlocksItHolds) {
+  EngineOptions options = Options();
+  options.chunk.target_block_size = 4096;
+  Open(options);
+  // ~12.6 KiB of lines: three or four 4 KiB blocks in a chunk file, then one line in the head.
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(Push("api", {{kT0 + i, "line " + std::string(200, 'x')}}).ok());
+  }
+  ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
+  ASSERT_TRUE(Push("api", {{kT0 + 1000, "in the head"}}).ok());
+  auto selected = engine_->Select("t", Job("api"), INT64_MIN, INT64_MAX);
+  ASSERT_TRUE(selected.ok());
+  ASSERT_EQ(selected->size(), 1u);
+  auto it = (*selected)[0].NewIterator(INT64_MIN, INT64_MAX, Direction::kForward);
+  ASSERT_TRUE(it.Valid());
+  // The chunk source started on its first block (at least the 4 KiB target).
+  EXPECT_GE(it.held_block_bytes(), size_t{4096});
+  size_t most = 0;
+  std::string last;
+  for (; it.Valid(); it.Next()) {
+    most = std::max(most, it.held_block_bytes());
+    last = std::string(it.line());
+  }
+  EXPECT_EQ(last, "in the head");
+  EXPECT_LT(most, 2 * size_t{4096});  // one block at a time, never the whole chunk
+  // The exhausted source let go of its block; head data is not counted.
+  EXPECT_EQ(it.held_block_bytes(), 0u);
 }
 
 TEST_F(StorageEngineTest, CorruptChunkIsSkippedAndTheRestServes) {
@@ -427,8 +460,8 @@ TEST_F(StorageEngineTest, CorruptChunkIsSkippedAndTheRestServes) {
   Open();
   EXPECT_EQ(engine_->recovery().chunks.corrupt_chunks, 1u);
   EXPECT_EQ(engine_->recovery().chunks.chunks, 1u);
-  EXPECT_EQ(Read("api"), (std::vector<std::string>{std::to_string(kHourNs) +
-                                                   ":in the second partition"}));
+  EXPECT_EQ(Read("api"),
+            (std::vector<std::string>{std::to_string(kHourNs) + ":in the second partition"}));
 }
 
 TEST_F(StorageEngineTest, SecondEngineOnTheSameDirectoryIsRefused) {

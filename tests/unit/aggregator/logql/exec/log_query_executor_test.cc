@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aggregator/logql/exec/query_memory.h"
 #include "aggregator/logql/query.h"
 #include "shared/fs/posix_file_system.h"
 #include "shared/time/fake_clock.h"
@@ -294,6 +295,89 @@ TEST_F(LogQueryExecutorTest, UnknownStreamsGiveAnEmptyResult) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->streams.empty());
   EXPECT_EQ(result->stats.streams_selected, 0u);
+}
+
+// Memory budget (query_memory.h). 40 streams in chunk files, each ~12 KiB of lines in 4 KiB
+// blocks: the merge keeps one decompressed block per stream at once.
+class LogQueryMemoryTest : public LogQueryExecutorTest {
+ protected:
+  static constexpr int kStreams = 40;
+
+  void PushManyStreamsAndFlush() {
+    for (int s = 0; s < kStreams; ++s) {
+      std::vector<std::pair<int64_t, std::string>> lines;
+      for (int i = 0; i < 120; ++i) {
+        lines.emplace_back(i * 1000 + s, "stream " + std::to_string(s) + " entry " +
+                                             std::to_string(i) + " " + std::string(80, 'x'));
+      }
+      Push("s" + std::to_string(100 + s), lines);
+    }
+    ASSERT_TRUE(engine_->Flush(engine::StorageEngine::FlushScope::kAll).ok());
+  }
+};
+
+TEST_F(LogQueryMemoryTest, ManyStreamsOverASmallBudgetFailWithTheMessage) {
+  PushManyStreamsAndFlush();
+  QueryMemory memory(64 * 1024);
+  auto result =
+      Run(R"({job=~"s.*"})", Direction::kForward, 100, all_, ExecutorOptions{.memory = &memory});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(result.status().message().starts_with(
+      "query would use more than 64KiB of memory (decompressed blocks "))
+      << result.status();
+  EXPECT_NE(result.status().message().find("or raise max_query_memory_bytes"), std::string::npos)
+      << result.status();
+  // Everything charged was given back on the way out.
+  EXPECT_EQ(memory.used(), 0u);
+  EXPECT_GT(memory.peak(), 0u);
+}
+
+TEST_F(LogQueryMemoryTest, OptionNameFromTheCallerIsQuoted) {
+  PushManyStreamsAndFlush();
+  auto result = Run(R"({job=~"s.*"})", Direction::kBackward, 100, all_,
+                    ExecutorOptions{.max_query_memory_bytes = 64 * 1024,
+                                    .max_query_memory_name = "--max-query-memory"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("or raise --max-query-memory"), std::string::npos)
+      << result.status();
+}
+
+TEST_F(LogQueryMemoryTest, LargeBudgetGivesTheSameResultAsNone) {
+  PushManyStreamsAndFlush();
+  QueryMemory memory(64 * 1024 * 1024);
+  auto budgeted =
+      Run(R"({job=~"s.*"})", Direction::kForward, 1000, all_, ExecutorOptions{.memory = &memory});
+  auto unlimited = Run(R"({job=~"s.*"})", Direction::kForward, 1000, all_,
+                       ExecutorOptions{.max_query_memory_bytes = 0});
+  ASSERT_TRUE(budgeted.ok()) << budgeted.status();
+  ASSERT_TRUE(unlimited.ok()) << unlimited.status();
+  EXPECT_EQ(Rows(*budgeted), Rows(*unlimited));
+  EXPECT_EQ(Rows(*budgeted).size(), 1000u);
+  // Every stream's cursor held a block at once (at least the 4 KiB target each), and the
+  // accounting is back to zero after the query.
+  EXPECT_GE(memory.peak(), kStreams * size_t{4096});
+  EXPECT_EQ(budgeted->stats.peak_memory_bytes, memory.peak());
+  EXPECT_EQ(memory.used(), 0u);
+  EXPECT_EQ(memory.used(MemoryUse::kBlocks), 0u);
+  EXPECT_EQ(memory.used(MemoryUse::kEntries), 0u);
+}
+
+TEST_F(LogQueryMemoryTest, CollectedEntriesAreCharged) {
+  // Head data only (no blocks are decompressed): the kept lines are what the query holds.
+  std::vector<std::pair<int64_t, std::string>> lines;
+  for (int i = 0; i < 100; ++i) lines.emplace_back(i, std::string(1000, 'a' + i % 26));
+  Push("big", lines);
+  auto result = Run(R"({job="big"})", Direction::kForward, 100, all_,
+                    ExecutorOptions{.max_query_memory_bytes = 50 * 1024});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(result.status().message().find("(result entries 50KiB)"), std::string::npos)
+      << result.status();
+  auto fits = Run(R"({job="big"})", Direction::kForward, 40, all_,
+                  ExecutorOptions{.max_query_memory_bytes = 50 * 1024});
+  ASSERT_TRUE(fits.ok()) << fits.status();
+  EXPECT_GE(fits->stats.peak_memory_bytes, 40 * size_t{1000});
 }
 
 }  // namespace

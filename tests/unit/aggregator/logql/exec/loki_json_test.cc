@@ -22,6 +22,7 @@ LogQueryResult Sample() {
   result.stats.chunks_referenced = 4;
   result.stats.chunks_read = 2;
   result.stats.blocks_read = 6;
+  result.stats.peak_memory_bytes = 4096;
   result.stats.blocks_skipped_by_bloom = 5;
   result.stats.exec_time_ns = 500'000'000;
   return result;
@@ -51,6 +52,7 @@ TEST(LokiJsonTest, OutputIsValidJsonWithLokiStatsNames) {
   EXPECT_EQ(int64_t(stats["querier"]["store"]["chunk"]["decompressedLines"]), 10);
   EXPECT_EQ(int64_t(stats["silt"]["blocksSkippedByBloom"]), 5);
   EXPECT_EQ(int64_t(stats["silt"]["blocksRead"]), 6);
+  EXPECT_EQ(int64_t(stats["silt"]["peakMemoryBytes"]), 4096);
   EXPECT_EQ(std::string_view(doc["data"]["result"].at(0)["values"].at(1).at(1)),
             "a\tb\x01 \xef\xbf\xbd");
 }
@@ -91,11 +93,16 @@ TEST(LokiJsonTest, MetricResultsHavePrometheusShapes) {
   QueryStats stats;
   std::vector<MetricSeries> matrix = {
       {labels::LabelSet::Of({{"job", "api"}}), {{1000000000, 0.5}, {2000000000, 1}}}};
-  EXPECT_TRUE(EncodeMatrixResponse(matrix, stats).starts_with(
-      R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"api"},"values":[[1,"0.5"],[2,"1"]]}],"stats":{"summary":)"));
-  std::vector<MetricSample> vector = {{labels::LabelSet(), 3}, {labels::LabelSet::Of({{"a", "b"}}), 4}};
-  EXPECT_TRUE(EncodeVectorResponse(vector, 1500000000, stats).starts_with(
-      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1.500,"3"]},{"metric":{"a":"b"},"value":[1.500,"4"]}],"stats":{)"));
+  EXPECT_TRUE(
+      EncodeMatrixResponse(matrix, stats)
+          .starts_with(
+              R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"api"},"values":[[1,"0.5"],[2,"1"]]}],"stats":{"summary":)"));
+  std::vector<MetricSample> vector = {{labels::LabelSet(), 3},
+                                      {labels::LabelSet::Of({{"a", "b"}}), 4}};
+  EXPECT_TRUE(
+      EncodeVectorResponse(vector, 1500000000, stats)
+          .starts_with(
+              R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1.500,"3"]},{"metric":{"a":"b"},"value":[1.500,"4"]}],"stats":{)"));
   const std::string scalar = EncodeScalarResponse(2000000000, -1, stats);
   EXPECT_TRUE(scalar.starts_with(
       R"({"status":"success","data":{"resultType":"scalar","result":[2,"-1"],"stats":{)"))

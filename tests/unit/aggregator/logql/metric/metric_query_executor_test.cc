@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "aggregator/logql/exec/query_memory.h"
 #include "aggregator/logql/query.h"
 #include "shared/fs/posix_file_system.h"
 #include "shared/time/fake_clock.h"
@@ -94,16 +95,15 @@ TEST_F(MetricQueryExecutorTest, StatsCountEntriesReadOnce) {
 
 TEST_F(MetricQueryExecutorTest, EachResultTypeHasLokisJson) {
   MetricExecutorOptions options;
-  Result<MetricQueryResult> matrix =
-      Run(R"(count_over_time({job="a"}[2s]))", {kBase - 2 * kS, kBase - kS, kS / 2, false},
-          options);
+  Result<MetricQueryResult> matrix = Run(R"(count_over_time({job="a"}[2s]))",
+                                         {kBase - 2 * kS, kBase - kS, kS / 2, false}, options);
   ASSERT_TRUE(matrix.ok()) << matrix.status();
   const std::string seconds = std::to_string(kBase / kS);
   const std::string before = std::to_string(kBase / kS - 2);
   EXPECT_TRUE(EncodeMetricResponse(*matrix).starts_with(
-            R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"a"},"values":[[)" +
-                before + R"(,"2"],[)" + before + R"(.500,"2"],[)" + std::to_string(kBase / kS - 1) +
-                R"(,"2"]]}],"stats":{"summary")"));
+      R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"a"},"values":[[)" +
+      before + R"(,"2"],[)" + before + R"(.500,"2"],[)" + std::to_string(kBase / kS - 1) +
+      R"(,"2"]]}],"stats":{"summary")"));
   Result<MetricQueryResult> vector =
       Run(R"(count_over_time({job="a"}[2s]) / 3)", {0, kBase, 0, true}, options);
   ASSERT_TRUE(vector.ok()) << vector.status();
@@ -115,6 +115,69 @@ TEST_F(MetricQueryExecutorTest, EachResultTypeHasLokisJson) {
   EXPECT_TRUE(EncodeMetricResponse(*scalar).starts_with(
       R"({"status":"success","data":{"resultType":"scalar","result":[)" + seconds +
       R"(,"+Inf"],"stats":{)"));
+}
+
+TEST_F(MetricQueryExecutorTest, SamplesOverTheBudgetFailTheQuery) {
+  exec::QueryMemory memory(4096);
+  MetricExecutorOptions options;
+  options.memory = &memory;
+  // 600 samples of 16 bytes are buffered for the 10m windows: more than 4 KiB.
+  Result<MetricQueryResult> result =
+      Run(R"(count_over_time({job="a"}[10m]))", {kBase - 60 * kS, kBase, kS, false}, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(result.status().message().starts_with("query would use more than 4KiB of memory ("))
+      << result.status();
+  EXPECT_NE(result.status().message().find("samples 4KiB"), std::string::npos) << result.status();
+  EXPECT_NE(result.status().message().find("or raise max_query_memory_bytes"), std::string::npos)
+      << result.status();
+  EXPECT_EQ(memory.used(), 0u);
+}
+
+TEST_F(MetricQueryExecutorTest, LargeBudgetGivesTheSameResultAndGivesEverythingBack) {
+  const std::string query = R"(sum by (job) (count_over_time({job="a"}[5m])))";
+  const MetricQueryParams params{kBase - 60 * kS, kBase, kS, false};
+  exec::QueryMemory memory(64 * 1024 * 1024);
+  MetricExecutorOptions budgeted;
+  budgeted.memory = &memory;
+  MetricExecutorOptions unlimited;
+  unlimited.max_query_memory_bytes = 0;
+  Result<MetricQueryResult> with = Run(query, params, budgeted);
+  Result<MetricQueryResult> without = Run(query, params, unlimited);
+  ASSERT_TRUE(with.ok()) << with.status();
+  ASSERT_TRUE(without.ok()) << without.status();
+  ASSERT_EQ(with->matrix.size(), without->matrix.size());
+  for (size_t i = 0; i < with->matrix.size(); ++i) {
+    EXPECT_EQ(with->matrix[i].labels, without->matrix[i].labels);
+    ASSERT_EQ(with->matrix[i].points.size(), without->matrix[i].points.size());
+    for (size_t j = 0; j < with->matrix[i].points.size(); ++j) {
+      EXPECT_EQ(with->matrix[i].points[j].timestamp_ns, without->matrix[i].points[j].timestamp_ns);
+      EXPECT_EQ(with->matrix[i].points[j].value, without->matrix[i].points[j].value);
+    }
+  }
+  ASSERT_EQ(with->matrix.size(), 1u);
+  EXPECT_EQ(with->matrix[0].points.size(), 61u);
+  // The 359 buffered samples were held at once; nothing stays charged after the query.
+  EXPECT_GE(memory.peak(), 359 * sizeof(int64_t) * 2);
+  EXPECT_EQ(with->stats.peak_memory_bytes, memory.peak());
+  EXPECT_EQ(memory.used(), 0u);
+}
+
+TEST_F(MetricQueryExecutorTest, StepVectorsOverTheBudgetFailTheQuery) {
+  MetricExecutorOptions options;
+  options.max_query_memory_bytes = 64 * 1024;
+  options.max_query_memory_name = "--max-query-memory";
+  // 10,000 steps of one sample: no storage read, but ~400 KiB of step vectors.
+  Result<MetricQueryResult> result =
+      Run("vector(1)", {kBase - 9999 * kS, kBase, kS, false}, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(result.status().message().find("(step vectors and groups "), std::string::npos)
+      << result.status();
+  EXPECT_NE(result.status().message().find("or raise --max-query-memory"), std::string::npos)
+      << result.status();
+  options.max_query_memory_bytes = 0;
+  EXPECT_TRUE(Run("vector(1)", {kBase - 9999 * kS, kBase, kS, false}, options).ok());
 }
 
 }  // namespace
