@@ -51,7 +51,8 @@ Status EncodeWelcome(const WelcomeMessage& m, std::vector<uint8_t>* out) {
   auto tenant = b.CreateString(m.tenant);
   b.Finish(fb::CreateWelcome(b, m.session_id, server_version, tenant, m.protocol_version,
                              m.max_wire_bytes, m.max_uncompressed_bytes, m.max_inflight_batches,
-                             m.max_line_bytes, m.heartbeat_interval_ms, m.idle_timeout_ms));
+                             m.max_line_bytes, m.heartbeat_interval_ms, m.idle_timeout_ms,
+                             m.ordered_sources));
   return Append(FrameType::kWelcome, b, out);
 }
 
@@ -107,6 +108,7 @@ WelcomeMessage ReadWelcome(const fb::Welcome& t) {
   m.max_line_bytes = t.max_line_bytes();
   m.heartbeat_interval_ms = t.heartbeat_interval_ms();
   m.idle_timeout_ms = t.idle_timeout_ms();
+  m.ordered_sources = t.ordered_sources();
   return m;
 }
 

@@ -39,6 +39,7 @@ struct WelcomeMessage {
   uint32_t max_line_bytes = 0;
   uint32_t heartbeat_interval_ms = 0;
   uint32_t idle_timeout_ms = 0;
+  bool ordered_sources = false;  // several batches of one source may be in flight
 };
 
 struct NackMessage {

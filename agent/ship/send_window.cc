@@ -11,9 +11,11 @@ void SendWindow::Push(OutgoingBatch batch) {
   slots_.push_back(std::move(slot));
 }
 
-SendWindow::Iterator SendWindow::NextToSend(size_t window) {
+SendWindow::Iterator SendWindow::NextToSend(size_t window, bool pipelined) {
   if (in_flight() >= window) return slots_.end();
-  std::set<uint64_t> busy;  // sources of earlier batches not acked yet
+  // Sources of earlier batches that hold later ones back: every unacked one, or when pipelined
+  // only those not sent yet (queued or waiting to retry).
+  std::set<uint64_t> busy;
   for (auto it = slots_.begin(); it != slots_.end(); ++it) {
     const std::set<uint64_t>& sources = it->batch.sources();
     if (it->state == State::kQueued) {
@@ -21,7 +23,7 @@ SendWindow::Iterator SendWindow::NextToSend(size_t window) {
       for (uint64_t source : sources) blocked = blocked || busy.contains(source);
       if (!blocked) return it;
     }
-    busy.insert(sources.begin(), sources.end());
+    if (!pipelined || it->state != State::kInFlight) busy.insert(sources.begin(), sources.end());
   }
   return slots_.end();
 }
@@ -38,6 +40,17 @@ SendWindow::Iterator SendWindow::FindInFlight(uint64_t id) {
   return it != slots_.end() && it->state == State::kInFlight ? it : slots_.end();
 }
 
+bool SendWindow::PassesUnsent(Iterator slot) const {
+  const std::set<uint64_t>& sources = slot->batch.sources();
+  for (auto it = slots_.begin(); it != slot; ++it) {
+    if (it->state == State::kInFlight) continue;
+    for (uint64_t source : it->batch.sources()) {
+      if (sources.contains(source)) return true;
+    }
+  }
+  return false;
+}
+
 SendWindow::Iterator SendWindow::Find(uint64_t id) {
   for (auto it = slots_.begin(); it != slots_.end(); ++it) {
     if (it->batch.id() == id) return it;
@@ -47,8 +60,7 @@ SendWindow::Iterator SendWindow::Find(uint64_t id) {
 
 void SendWindow::Erase(Iterator slot) { slots_.erase(slot); }
 
-SendWindow::Iterator SendWindow::Replace(Iterator slot, OutgoingBatch first,
-                                         OutgoingBatch second) {
+SendWindow::Iterator SendWindow::Replace(Iterator slot, OutgoingBatch first, OutgoingBatch second) {
   Slot a;
   a.batch = std::move(first);
   Slot b;

@@ -32,8 +32,8 @@ ShipperSink::ShipperSink(Options options, Connector connector, PositionsStore* p
       backoff_(options_.backoff_min_ns, options_.backoff_max_ns, options_.seed) {}
 
 ShipperSink::~ShipperSink() {
-  for (auto* id : {&linger_timer_, &reconnect_timer_, &handshake_timer_, &heartbeat_timer_,
-                   &drain_timer_}) {
+  for (auto* id :
+       {&linger_timer_, &reconnect_timer_, &handshake_timer_, &heartbeat_timer_, &drain_timer_}) {
     CancelTimer(*id);
   }
   window_.RequeueAll([this](time::TimerService::TimerId id) { timers_->Cancel(id); });
@@ -55,9 +55,8 @@ void ShipperSink::CancelTimer(time::TimerService::TimerId& id) {
 void ShipperSink::Connect() {
   if (connect_attempts_++ > 0) metrics_->reconnects->Inc();
   state_ = State::kConnecting;
-  pending_connect_ = connector_([this](Result<std::unique_ptr<net::ByteStream>> stream) {
-    OnConnected(std::move(stream));
-  });
+  pending_connect_ = connector_(
+      [this](Result<std::unique_ptr<net::ByteStream>> stream) { OnConnected(std::move(stream)); });
 }
 
 void ShipperSink::OnConnected(Result<std::unique_ptr<net::ByteStream>> stream) {
@@ -117,9 +116,9 @@ void ShipperSink::OnClosed(const Status& why) {
       log_.Warn("the aggregator closed the connection; reconnecting",
                 {{"address", options_.address}, {"unacked_batches", window_.size()}});
     } else {
-      log_.Warn("lost the connection to the aggregator; reconnecting",
-                {{"address", options_.address}, {"error", why},
-                 {"unacked_batches", window_.size()}});
+      log_.Warn(
+          "lost the connection to the aggregator; reconnecting",
+          {{"address", options_.address}, {"error", why}, {"unacked_batches", window_.size()}});
     }
   }
   const int64_t delay = reconnect_delay_ns_;
@@ -140,8 +139,8 @@ void ShipperSink::ScheduleReconnect(int64_t delay_ns) {
 
 void ShipperSink::OnData(std::string_view bytes) {
   if (state_ != State::kHandshake && state_ != State::kReady) return;
-  decoder_->Feed(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                          bytes.size()));
+  decoder_->Feed(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   while (state_ == State::kHandshake || state_ == State::kReady) {
     Result<std::optional<protocol::Frame>> next = decoder_->Next();
     if (!next.ok()) {
@@ -190,11 +189,15 @@ void ShipperSink::OnWelcome(const protocol::WelcomeMessage& welcome) {
   encoder.peer_limits = protocol::AnnouncedLimits(welcome);
   encoder_ = protocol::FrameEncoder(encoder);
   heartbeat_interval_ns_ = int64_t{welcome.heartbeat_interval_ms} * kNsPerMs;
+  pipelined_ = welcome.ordered_sources;
   metrics_->connected->Set(1);
-  log_.Info("connected to the aggregator",
-            {{"address", options_.address}, {"session", welcome.session_id},
-             {"tenant", welcome.tenant}, {"server_version", welcome.server_version},
-             {"window", window_size_}, {"unacked_batches", window_.size()}});
+  log_.Info("connected to the aggregator", {{"address", options_.address},
+                                            {"session", welcome.session_id},
+                                            {"tenant", welcome.tenant},
+                                            {"server_version", welcome.server_version},
+                                            {"window", window_size_},
+                                            {"pipelined", pipelined_},
+                                            {"unacked_batches", window_.size()}});
   ScheduleHeartbeat();
   Pump();
 }
@@ -229,8 +232,16 @@ void ShipperSink::OnAck(uint64_t batch_id) {
     log_.Debug("Ack for a batch not in flight; ignored", {{"batch_id", batch_id}});
     return;
   }
-  metrics_->ack_latency->Observe(
-      static_cast<double>(clock_->MonotonicNanos() - slot->sent_ns) / 1e9);
+  if (window_.PassesUnsent(slot)) {
+    // Positions stay safe (PositionsStore::Confirm advances only over a contiguous prefix), but
+    // the aggregator may now drop the earlier batch's resend as a repeat.
+    log_.Error(
+        "the aggregator acked a batch past an earlier refused batch of the same source; "
+        "lines of the earlier batch may be lost (aggregator bug)",
+        {{"batch_id", batch_id}, {"address", options_.address}});
+  }
+  metrics_->ack_latency->Observe(static_cast<double>(clock_->MonotonicNanos() - slot->sent_ns) /
+                                 1e9);
   metrics_->batches_acked->Inc();
   metrics_->acked_entries->Inc(slot->batch.entries());
   slot->batch.Confirm(positions_);
@@ -250,16 +261,22 @@ void ShipperSink::OnNack(const protocol::NackMessage& nack) {
   SendWindow::Iterator slot = window_.FindInFlight(nack.batch_id);
   if (slot == window_.end()) return;
   metrics_->batches_nacked->WithLabels({code}).Inc();
-  if (nack.code == protocol::fb::NackCode::too_large || nack.code == protocol::fb::NackCode::malformed) {
+  if (nack.code == protocol::fb::NackCode::too_large ||
+      nack.code == protocol::fb::NackCode::malformed) {
     SplitOrDrop(slot, nack.reason, code);
     AfterWindowChange();
     return;
   }
   int64_t delay = int64_t{nack.retry_after_ms} * kNsPerMs;
   if (delay <= 0) delay = options_.backoff_min_ns;
-  log_.Warn("batch refused for now; resending later",
-            {{"batch_id", nack.batch_id}, {"code", code}, {"retry_after_ms", delay / kNsPerMs},
-             {"reason", nack.reason}});
+  // out_of_order follows another refusal (logged already) while batches are pipelined.
+  log_.Log(
+      nack.code == protocol::fb::NackCode::out_of_order ? log::Level::kDebug : log::Level::kWarn,
+      "batch refused for now; resending later",
+      {{"batch_id", nack.batch_id},
+       {"code", code},
+       {"retry_after_ms", delay / kNsPerMs},
+       {"reason", nack.reason}});
   slot->state = SendWindow::State::kRetryWait;
   const uint64_t id = nack.batch_id;
   slot->retry_timer = timers_->Schedule(delay, [this, id] {
@@ -276,9 +293,10 @@ void ShipperSink::SplitOrDrop(SendWindow::Iterator slot, const std::string& reas
                               const std::string& code) {
   if (slot->batch.entries() >= 2) {
     auto [first, second] = slot->batch.Split();
-    log_.Warn("batch refused; splitting it in two",
-              {{"batch_id", slot->batch.id()}, {"entries", slot->batch.entries()},
-               {"code", code}, {"reason", reason}});
+    log_.Warn("batch refused; splitting it in two", {{"batch_id", slot->batch.id()},
+                                                     {"entries", slot->batch.entries()},
+                                                     {"code", code},
+                                                     {"reason", reason}});
     first.set_id(next_batch_id_++);
     second.set_id(next_batch_id_++);
     window_.Replace(slot, std::move(first), std::move(second));
@@ -287,8 +305,10 @@ void ShipperSink::SplitOrDrop(SendWindow::Iterator slot, const std::string& reas
   for (const LabeledChunk& chunk : slot->batch.chunks()) {
     if (chunk.chunk.lines.empty()) continue;
     log_.Error("the aggregator refuses this entry for good; skipping it",
-               {{"path", chunk.chunk.path}, {"source", Hex(chunk.chunk.source_id)},
-                {"offset", chunk.chunk.lines.front().start_offset}, {"code", code},
+               {{"path", chunk.chunk.path},
+                {"source", Hex(chunk.chunk.source_id)},
+                {"offset", chunk.chunk.lines.front().start_offset},
+                {"code", code},
                 {"reason", reason}});
   }
   metrics_->dropped_entries->WithLabels({code}).Inc(slot->batch.entries());
@@ -362,7 +382,7 @@ void ShipperSink::Seal() {
 
 void ShipperSink::Pump() {
   while (state_ == State::kReady) {
-    SendWindow::Iterator slot = window_.NextToSend(window_size_);
+    SendWindow::Iterator slot = window_.NextToSend(window_size_, pipelined_);
     if (slot == window_.end()) break;
     frame_.clear();
     Status encoded = slot->batch.Encode(&builder_, encoder_, &frame_);
@@ -417,9 +437,10 @@ void ShipperSink::Drain(int64_t timeout_ns, std::function<void()> done) {
   drain_timer_ = timers_->Schedule(std::max<int64_t>(timeout_ns, 0), [this] {
     drain_timer_ = time::TimerService::kInvalidTimerId;
     if (!window_.empty()) {
-      log_.Warn("shutdown_timeout reached with batches not acked; they are read again at the "
-                "next start",
-                {{"unacked_batches", window_.size()}, {"connected", state_ == State::kReady}});
+      log_.Warn(
+          "shutdown_timeout reached with batches not acked; they are read again at the "
+          "next start",
+          {{"unacked_batches", window_.size()}, {"connected", state_ == State::kReady}});
     }
     FinishDrain();
   });
@@ -440,8 +461,8 @@ void ShipperSink::FinishDrain() {
   if (state_ == State::kDone) return;
   const bool ready = state_ == State::kReady;
   state_ = State::kDone;
-  for (auto* id : {&linger_timer_, &reconnect_timer_, &handshake_timer_, &heartbeat_timer_,
-                   &drain_timer_}) {
+  for (auto* id :
+       {&linger_timer_, &reconnect_timer_, &handshake_timer_, &heartbeat_timer_, &drain_timer_}) {
     CancelTimer(*id);
   }
   window_.RequeueAll([this](time::TimerService::TimerId id) { timers_->Cancel(id); });

@@ -4,7 +4,9 @@
 //
 // Batching: tailer batches are gathered into one OutgoingBatch until it holds batch_max_bytes or
 // is `linger` old, then it gets the next batch id and joins the SendWindow (send_window.h: up to
-// min(max_inflight_batches, Welcome.max_inflight_batches) in flight, one at a time per source).
+// min(max_inflight_batches, Welcome.max_inflight_batches) in flight; several per source when the
+// aggregator announces Welcome.ordered_sources, in order and never past a refused one; otherwise
+// one at a time per source).
 // Frames are lz4-compressed when that makes them smaller (FrameEncoder).
 //
 // Answers: Ack -> the batch's ranges are confirmed (PositionsStore::Confirm keeps a source's
@@ -105,6 +107,9 @@ class ShipperSink final : public BatchSink, private net::StreamHandler {
   size_t in_flight() const { return window_.in_flight(); }
   // The window in force: min(max_inflight_batches, Welcome.max_inflight_batches).
   size_t window() const { return window_size_; }
+  // Whether the current connection lets several batches of one source be in flight
+  // (Welcome.ordered_sources).
+  bool pipelined() const { return pipelined_; }
 
  private:
   enum class State { kIdle, kWaiting, kConnecting, kHandshake, kReady, kClosing, kDone };
@@ -165,6 +170,7 @@ class ShipperSink final : public BatchSink, private net::StreamHandler {
   protocol::BatchBuilder builder_;
   std::vector<uint8_t> frame_;
   size_t window_size_ = 1;
+  bool pipelined_ = false;
   int64_t heartbeat_interval_ns_ = 0;
   int64_t last_send_ns_ = 0;
   uint64_t heartbeat_sequence_ = 0;

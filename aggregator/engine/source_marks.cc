@@ -28,6 +28,7 @@ std::string Describe(const SourceMarks::Key& key, const SourceRange& range) {
 Result<size_t> SourceMarks::Admit(PushRequest* request) {
   if (request->agent_id.empty() || request->sources.empty()) return size_t{0};
   std::lock_guard lock(mu_);
+  SILT_RETURN_IF_ERROR(CheckOrderLocked(*request));
   std::vector<uint64_t> marks(request->sources.size());
   for (size_t i = 0; i < request->sources.size(); ++i) {
     const SourceRange& range = request->sources[i];
@@ -45,17 +46,18 @@ Result<size_t> SourceMarks::Admit(PushRequest* request) {
   }
   size_t removed = 0;
   for (PushStream& stream : request->streams) {
-    auto keep = std::remove_if(stream.entries.begin(), stream.entries.end(),
-                               [&](const PushEntry& entry) {
-                                 return entry.source < marks.size() &&
-                                        entry.end_offset <= marks[entry.source];
-                               });
+    auto keep =
+        std::remove_if(stream.entries.begin(), stream.entries.end(), [&](const PushEntry& entry) {
+          return entry.source < marks.size() && entry.end_offset <= marks[entry.source];
+        });
     removed += static_cast<size_t>(stream.entries.end() - keep);
     stream.entries.erase(keep, stream.entries.end());
   }
   std::erase_if(request->streams, [](const PushStream& s) { return s.entries.empty(); });
   for (const SourceRange& range : request->sources) {
-    in_flight_[KeyOf(request->tenant, request->agent_id, range.source_id)].push_back(range);
+    Key key = KeyOf(request->tenant, request->agent_id, range.source_id);
+    resend_from_.erase(key);  // CheckOrderLocked passed: this range is the resend (or no gap)
+    in_flight_[std::move(key)].push_back(range);
   }
   return removed;
 }
@@ -73,6 +75,35 @@ void SourceMarks::Abort(const PushRequest& request) {
   if (request.agent_id.empty()) return;
   std::lock_guard lock(mu_);
   AbortLocked(request);
+}
+
+void SourceMarks::Fail(const PushRequest& request) {
+  if (request.agent_id.empty()) return;
+  std::lock_guard lock(mu_);
+  for (const SourceRange& range : request.sources) {
+    auto [it, added] = resend_from_.try_emplace(
+        KeyOf(request.tenant, request.agent_id, range.source_id), range.start);
+    if (!added) it->second = std::min(it->second, range.start);
+  }
+}
+
+Status SourceMarks::CheckOrder(const PushRequest& request) const {
+  if (request.agent_id.empty()) return Status::Ok();
+  std::lock_guard lock(mu_);
+  return CheckOrderLocked(request);
+}
+
+Status SourceMarks::CheckOrderLocked(const PushRequest& request) const {
+  for (const SourceRange& range : request.sources) {
+    Key key = KeyOf(request.tenant, request.agent_id, range.source_id);
+    auto it = resend_from_.find(key);
+    if (it != resend_from_.end() && range.start > it->second) {
+      return Status::Unavailable(Describe(key, range) + " starts past bytes from offset " +
+                                 std::to_string(it->second) +
+                                 " that failed to be written; resend those first");
+    }
+  }
+  return Status::Ok();
 }
 
 void SourceMarks::AbortLocked(const PushRequest& request) {
@@ -143,8 +174,8 @@ Status SourceMarks::Decode(std::string_view state) {
   if (!state.empty()) {
     store::ByteReader reader(state);
     auto bad = [&](std::string_view what) {
-      return Status::Corruption("source marks in checkpoint: " + std::string(what) +
-                                " at byte " + std::to_string(reader.offset()));
+      return Status::Corruption("source marks in checkpoint: " + std::string(what) + " at byte " +
+                                std::to_string(reader.offset()));
     };
     uint64_t version, count;
     if (!reader.ReadFixed(1, &version) || version != kStateVersion) {

@@ -4,6 +4,14 @@
 // WAL record is durable Commit raises the marks (and the reservation ends), or Abort just ends it.
 // A push overlapping a reservation of the same source is refused with Unavailable (the agent
 // retries after the first write is decided), so two copies of a line are never in flight at once.
+// Order: a source whose admitted range failed to be written (Fail: the WAL refused it after
+// Admit for lack of space) takes no range starting past the failed one's start until a range
+// starting at or before it is admitted (the resend): Admit and CheckOrder refuse them with
+// Unavailable. The engine runs Fail from the WAL's AppendHooks::refused and CheckOrder from
+// AppendHooks::admit (wal_writer.h), and the WAL fails every record queued behind a refused one,
+// so a later range of a source never becomes durable after an earlier one failed: pipelined
+// agents cannot push a mark past a gap. Held-back sources live in memory only (a restart starts
+// from the marks; nothing queued before it survives unwritten).
 // Marks idle longer than the expiry are forgotten (Expire). The marks go into every WAL checkpoint
 // (Encode/Decode) and are rebuilt from push records on replay.
 // Thread-safety: every method is thread-safe.
@@ -31,8 +39,8 @@ class SourceMarks {
     friend auto operator<=>(const Key&, const Key&) = default;
   };
   struct Mark {
-    uint64_t end = 0;              // every byte before this offset is stored
-    int64_t last_update_ns = 0;    // wall clock of the last Commit that moved or renewed it
+    uint64_t end = 0;            // every byte before this offset is stored
+    int64_t last_update_ns = 0;  // wall clock of the last Commit that moved or renewed it
   };
 
   // Removes from `request` every entry of an agent source whose end_offset is at or below the
@@ -45,6 +53,12 @@ class SourceMarks {
   void Commit(const PushRequest& request, int64_t now_ns);
   // The record was not written: end the reservations only.
   void Abort(const PushRequest& request);
+  // The record was admitted, then refused by the WAL: hold back later ranges of its sources (see
+  // "Order" above). Its reservations stay until Abort.
+  void Fail(const PushRequest& request);
+  // Unavailable naming the source when a range of `request` starts past a failed range of its
+  // source that has not been resent; OK otherwise.
+  Status CheckOrder(const PushRequest& request) const;
   // Raises marks from a replayed record (no reservation involved).
   void Replay(std::string_view tenant, std::string_view agent_id,
               const std::vector<SourceRange>& ranges, int64_t now_ns);
@@ -65,10 +79,13 @@ class SourceMarks {
  private:
   void RaiseLocked(const Key& key, uint64_t end, int64_t now_ns);
   void AbortLocked(const PushRequest& request);
+  Status CheckOrderLocked(const PushRequest& request) const;
 
   mutable std::mutex mu_;
   std::map<Key, Mark> marks_;
   std::map<Key, std::vector<SourceRange>> in_flight_;
+  // Per source with a failed range: later ranges must start at or before this offset.
+  std::map<Key, uint64_t> resend_from_;
 };
 
 }  // namespace silt::engine

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
-#include <set>
 #include <future>
+#include <set>
 #include <utility>
 
 #include "aggregator/engine/data_layout.h"
@@ -63,12 +63,12 @@ void SortMetadata(PushRequest* request, std::vector<std::vector<labels::LabelVie
   };
   for (PushStream& stream : request->streams) {
     for (PushEntry& entry : stream.entries) {
-      if (entry.metadata.size() < 2 || std::is_sorted(entry.metadata.begin(),
-                                                      entry.metadata.end(), less)) {
+      if (entry.metadata.size() < 2 ||
+          std::is_sorted(entry.metadata.begin(), entry.metadata.end(), less)) {
         continue;
       }
-      std::vector<labels::LabelView>& sorted = storage->emplace_back(entry.metadata.begin(),
-                                                                     entry.metadata.end());
+      std::vector<labels::LabelView>& sorted =
+          storage->emplace_back(entry.metadata.begin(), entry.metadata.end());
       std::sort(sorted.begin(), sorted.end(), less);
       entry.metadata = sorted;
     }
@@ -135,8 +135,9 @@ Status StorageEngine::Recover() {
   wal_options.wall_clock_ns = [clock] { return clock->WallNanos(); };
   log::Logger* logger = options_.logger;
   wal_options.on_fatal = [logger](const Status& status) {
-    if (logger) logger->Error("engine", "WAL stopped; acknowledging nothing until restart",
-                              {{"error", status.ToString()}});
+    if (logger)
+      logger->Error("engine", "WAL stopped; acknowledging nothing until restart",
+                    {{"error", status.ToString()}});
   };
   wal::ReplayHandler handler;
   handler.on_checkpoint = [this](const wal::Checkpoint& checkpoint) {
@@ -241,9 +242,9 @@ Status StorageEngine::Push(PushRequest request, PushCallback done) {
       flush_kicked_ = true;
     }
     flusher_cv_.notify_one();
-    return Status::ResourceExhausted(
-        "head memory is full (" + std::to_string(head_->bytes()) + " of " +
-        std::to_string(max_bytes) + " bytes) and flushing has not caught up; retry shortly");
+    return Status::ResourceExhausted("head memory is full (" + std::to_string(head_->bytes()) +
+                                     " of " + std::to_string(max_bytes) +
+                                     " bytes) and flushing has not caught up; retry shortly");
   }
   if (static_cast<double>(head_->bytes()) >= options_.flush_watermark * max_bytes) {
     {
@@ -280,12 +281,19 @@ Status StorageEngine::Push(PushRequest request, PushCallback done) {
   admitted->tenant = request.tenant;
   admitted->agent_id = request.agent_id;
   admitted->sources = request.sources;
+  // Per-source order (SourceMarks, "Order"): a record refused for lack of space holds back the
+  // later ranges of its sources before anything else can be queued; one queued before that
+  // fails with it, one queued after is refused by CheckOrder.
+  wal::AppendHooks hooks;
+  hooks.admit = [this, admitted] { return marks_.CheckOrder(*admitted); };
+  hooks.refused = [this, admitted] { marks_.Fail(*admitted); };
   Status appended = wal_->Append(
       kPushRecordType, *payload,
       [this, payload, admitted, outcome, done](const Status& status, uint64_t sequence) {
         OnDurable(status, sequence, *payload, *admitted, outcome, done);
         payload_pool_.Put(std::move(*payload));
-      });
+      },
+      std::move(hooks));
   if (!appended.ok()) marks_.Abort(*admitted);
   return appended;
 }
@@ -294,7 +302,7 @@ void StorageEngine::OnDurable(const Status& status, uint64_t sequence, const std
                               const PushRequest& admitted, PushOutcome outcome,
                               const PushCallback& done) {
   if (!status.ok()) {
-    marks_.Abort(admitted);
+    marks_.Abort(admitted);  // a refusal for lack of space ran marks_.Fail first (hooks above)
     done(status, outcome);
     return;
   }
@@ -386,7 +394,8 @@ Status StorageEngine::EnsurePartitionDir(const std::string& dir) {
 
 Status StorageEngine::WriteFrozen(const std::shared_ptr<const store::FrozenPartition>& frozen) {
   const int64_t partition_ns = head_->options().partition_ns;
-  std::string dir = PartitionDir(options_.data_dir, frozen->tenant(), frozen->start(), partition_ns);
+  std::string dir =
+      PartitionDir(options_.data_dir, frozen->tenant(), frozen->start(), partition_ns);
   store::ChunkWriterOptions chunk = options_.chunk;
   chunk.tenant = frozen->tenant();
   chunk.partition_start = frozen->start();
@@ -587,8 +596,7 @@ Result<std::vector<std::string>> StorageEngine::LabelValues(
     partitions = ChunkPartitions(tenant, from, through);
   }
   for (const auto& partition : partitions) {
-    SILT_ASSIGN_OR_RETURN(auto more,
-                          partition->index->LabelValues(name, from, through, matchers));
+    SILT_ASSIGN_OR_RETURN(auto more, partition->index->LabelValues(name, from, through, matchers));
     values.insert(values.end(), std::make_move_iterator(more.begin()),
                   std::make_move_iterator(more.end()));
   }

@@ -44,10 +44,10 @@ namespace silt::engine {
 
 // What happened to the entries of one push.
 struct PushOutcome {
-  uint64_t sequence = 0;     // of the WAL record; 0 when nothing had to be written
-  size_t accepted = 0;       // durable now (exact duplicates of stored entries included)
-  size_t redelivered = 0;    // already stored from an earlier delivery (agent high-water marks)
-  size_t rejected = 0;       // refused (too old); see `rejections`
+  uint64_t sequence = 0;   // of the WAL record; 0 when nothing had to be written
+  size_t accepted = 0;     // durable now (exact duplicates of stored entries included)
+  size_t redelivered = 0;  // already stored from an earlier delivery (agent high-water marks)
+  size_t rejected = 0;     // refused (too old); see `rejections`
   // The first few rejections, each naming the stream, the entry's timestamp and the reason.
   std::vector<std::string> rejections;
 };
@@ -58,10 +58,10 @@ using PushCallback = std::function<void(const Status& status, const PushOutcome&
 struct EngineRecovery {
   CatalogLoadReport chunks;
   wal::RecoveryReport wal;
-  uint64_t records_applied = 0;         // replayed into the head
+  uint64_t records_applied = 0;  // replayed into the head
   uint64_t entries_applied = 0;
   uint64_t entries_already_in_chunks = 0;  // skipped: a chunk file holds their record
-  uint64_t undecodable_records = 0;     // intact in the WAL but not a push this build reads
+  uint64_t undecodable_records = 0;        // intact in the WAL but not a push this build reads
   std::vector<std::string> problems;
 };
 
@@ -93,8 +93,9 @@ class StorageEngine {
   // later or already before Push returns, with OK and the outcome once everything accepted is
   // durable, or with the WAL's error (nothing acknowledged). Not OK, `done` never called:
   // InvalidArgument (bad tenant, empty labels, entry too large), ResourceExhausted (head memory
-  // or WAL queue full: retry later), Unavailable (closed, or an agent range still in flight),
-  // IOError (the WAL stopped after a failed fsync; the aggregator must restart).
+  // or WAL queue full: retry later), Unavailable (closed, an agent range still in flight, or
+  // past a failed range of its source not resent yet: SourceMarks "Order"), IOError (the WAL
+  // stopped after a failed fsync; the aggregator must restart).
   Status Push(PushRequest request, PushCallback done);
   // Push and wait for the outcome.
   Result<PushOutcome> PushSync(PushRequest request);

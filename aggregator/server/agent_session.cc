@@ -56,8 +56,8 @@ void AgentSession::Abort() {
 
 void AgentSession::OnData(std::string_view bytes) {
   if (state_ != State::kAwaitHello && state_ != State::kReady) return;
-  decoder_.Feed(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                         bytes.size()));
+  decoder_.Feed(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   while (state_ == State::kAwaitHello || state_ == State::kReady) {
     Result<std::optional<protocol::Frame>> next = decoder_.Next();
     if (!next.ok()) {
@@ -89,8 +89,8 @@ void AgentSession::HandleFrame(const protocol::Frame& frame) {
     return;
   }
   if (state_ == State::kAwaitHello) {
-    Reject(NackCode::malformed, "expected Hello as the first frame, got " +
-                                    std::string(protocol::FrameTypeName(type)));
+    Reject(NackCode::malformed,
+           "expected Hello as the first frame, got " + std::string(protocol::FrameTypeName(type)));
     return;
   }
   switch (type) {
@@ -102,16 +102,16 @@ void AgentSession::HandleFrame(const protocol::Frame& frame) {
       return;
     case FrameType::kGoodbye: {
       protocol::GoodbyeMessage goodbye = protocol::ReadGoodbye(*frame.AsGoodbye());
-      log_.Info("agent said goodbye", {{"session", id_}, {"agent_id", agent_id_},
-                                       {"reason", goodbye.reason}});
+      log_.Info("agent said goodbye",
+                {{"session", id_}, {"agent_id", agent_id_}, {"reason", goodbye.reason}});
       state_ = State::kEnding;
       stream_->Shutdown();
       return;
     }
     default:
       env_->metrics->frame_errors->Inc();
-      Reject(NackCode::malformed, std::string(protocol::FrameTypeName(type)) +
-                                      " is not a frame agents send");
+      Reject(NackCode::malformed,
+             std::string(protocol::FrameTypeName(type)) + " is not a frame agents send");
       return;
   }
 }
@@ -120,16 +120,16 @@ void AgentSession::HandleHello(const protocol::fb::Hello& table) {
   protocol::HelloMessage hello = protocol::ReadHello(table);
   if (hello.protocol_version != protocol::kFrameVersion) {
     env_->metrics->hello_rejected->WithLabels({"unsupported_version"}).Inc();
-    Reject(NackCode::unsupported_version,
-           "protocol version " + std::to_string(hello.protocol_version) +
-               " is not supported; this aggregator speaks version " +
-               std::to_string(protocol::kFrameVersion));
+    Reject(NackCode::unsupported_version, "protocol version " +
+                                              std::to_string(hello.protocol_version) +
+                                              " is not supported; this aggregator speaks version " +
+                                              std::to_string(protocol::kFrameVersion));
     return;
   }
   if (hello.agent_id.empty() || hello.agent_id.size() > kMaxAgentIdBytes) {
     env_->metrics->hello_rejected->WithLabels({"malformed"}).Inc();
-    Reject(NackCode::malformed, "Hello needs an agent_id of 1 to " +
-                                    std::to_string(kMaxAgentIdBytes) + " bytes");
+    Reject(NackCode::malformed,
+           "Hello needs an agent_id of 1 to " + std::to_string(kMaxAgentIdBytes) + " bytes");
     return;
   }
   Result<std::string> tenant = ResolveTenant(*env_->auth, hello.token, stream_->peer());
@@ -153,6 +153,7 @@ void AgentSession::HandleHello(const protocol::fb::Hello& table) {
   welcome.max_line_bytes = o.max_line_bytes;
   welcome.heartbeat_interval_ms = ToMillis(o.heartbeat_interval_ns);
   welcome.idle_timeout_ms = ToMillis(o.idle_timeout_ns);
+  welcome.ordered_sources = true;  // source_order.h
   std::vector<uint8_t> frame;
   if (Status s = protocol::EncodeWelcome(welcome, &frame); !s.ok()) {
     Reject(NackCode::internal, "cannot encode Welcome: " + std::string(s.message()));
@@ -160,49 +161,66 @@ void AgentSession::HandleHello(const protocol::fb::Hello& table) {
   }
   Send(frame);
   const net::PeerInfo& peer = stream_->peer();
-  log_.Info("agent connected", {{"session", id_}, {"agent_id", agent_id_}, {"host", host_},
-                                {"version", hello.agent_version}, {"tenant", tenant_},
-                                {"peer", peer.address}, {"tls", peer.tls}});
+  log_.Info("agent connected", {{"session", id_},
+                                {"agent_id", agent_id_},
+                                {"host", host_},
+                                {"version", hello.agent_version},
+                                {"tenant", tenant_},
+                                {"peer", peer.address},
+                                {"tls", peer.tls}});
 }
 
 void AgentSession::HandleBatch(const protocol::Frame& frame, const protocol::fb::Batch& batch) {
   const uint64_t batch_id = batch.batch_id();
+  std::vector<SourceOrder::Range> ranges = SourceOrder::RangesOf(batch);
   if (draining_) {
-    SendNack({batch_id, NackCode::shutting_down, reconnect_after_ms_,
-              "aggregator shutting down; resend after reconnecting"});
-    env_->metrics->CountNack("shutting_down");
+    RefuseBatch(ranges, false,
+                {batch_id, NackCode::shutting_down, reconnect_after_ms_,
+                 "aggregator shutting down; resend after reconnecting"});
+    return;
+  }
+  if (std::optional<SourceOrder::Blocked> blocked = order_.Check(ranges)) {
+    RefuseOutOfOrder(batch_id, ranges, *blocked);
     return;
   }
   if (inflight_.size() >= env_->options->max_inflight_batches) {
-    SendNack({batch_id, NackCode::rate_limited, kRetryInFlightMs,
-              "more than max_inflight_batches (" +
-                  std::to_string(env_->options->max_inflight_batches) +
-                  ") batches in flight; wait for acks before sending more"});
-    env_->metrics->CountNack("rate_limited");
+    RefuseBatch(
+        ranges, false,
+        {batch_id, NackCode::rate_limited, kRetryInFlightMs,
+         "more than max_inflight_batches (" + std::to_string(env_->options->max_inflight_batches) +
+             ") batches in flight; wait for acks before sending more"});
     return;
   }
   if (inflight_.count(batch_id) != 0) {
     env_->metrics->frame_errors->Inc();
-    Reject(NackCode::malformed, "batch id " + std::to_string(batch_id) +
-                                    " reused while that batch is in flight");
+    Reject(NackCode::malformed,
+           "batch id " + std::to_string(batch_id) + " reused while that batch is in flight");
     return;
   }
   BatchRequest request;
   BatchLimits limits{env_->options->max_line_bytes, env_->options->label_limits};
   if (Status built = request.Build(batch, tenant_, agent_id_, limits); !built.ok()) {
-    log_.Warn("batch refused", {{"session", id_}, {"agent_id", agent_id_},
-                                {"batch_id", batch_id}, {"error", built}});
-    SendNack({batch_id, NackCode::malformed, 0, std::string(built.message())});
-    env_->metrics->CountNack("malformed");
+    log_.Warn(
+        "batch refused",
+        {{"session", id_}, {"agent_id", agent_id_}, {"batch_id", batch_id}, {"error", built}});
+    RefuseBatch(ranges, SourceOrder::EntriesOf(batch) == 1,
+                {batch_id, NackCode::malformed, 0, std::string(built.message())});
     return;
   }
-  if (request.lines_truncated() != 0) env_->metrics->lines_truncated->Inc(request.lines_truncated());
-  inflight_[batch_id] = Inflight{frame.wire_size(), request.entries()};
-  unacked_bytes_ += frame.wire_size();
+  if (request.lines_truncated() != 0)
+    env_->metrics->lines_truncated->Inc(request.lines_truncated());
+  Push(batch_id, frame.wire_size(), &request, std::move(ranges));
+}
+
+void AgentSession::Push(uint64_t batch_id, size_t wire_bytes, BatchRequest* request,
+                        std::vector<SourceOrder::Range> ranges) {
+  order_.Taken(ranges);
+  inflight_[batch_id] = Inflight{wire_bytes, request->entries(), std::move(ranges)};
+  unacked_bytes_ += wire_bytes;
   std::weak_ptr<AgentSession> weak = weak_from_this();
   std::shared_ptr<CompletionMailbox> mailbox = env_->mailbox;
   Status pushed = env_->push(
-      std::move(request.request()),
+      std::move(request->request()),
       [weak, mailbox, batch_id](const Status& status, const engine::PushOutcome& outcome) {
         mailbox->Post([weak, batch_id, status, outcome] {
           if (std::shared_ptr<AgentSession> self = weak.lock()) {
@@ -211,6 +229,32 @@ void AgentSession::HandleBatch(const protocol::Frame& frame, const protocol::fb:
         });
       });
   if (!pushed.ok()) OnPushDone(batch_id, pushed, engine::PushOutcome{});
+}
+
+void AgentSession::RefuseOutOfOrder(uint64_t batch_id, std::span<const SourceOrder::Range> ranges,
+                                    const SourceOrder::Blocked& blocked) {
+  log_.Debug("batch refused: an earlier batch of its source was refused and not resent yet",
+             {{"session", id_},
+              {"agent_id", agent_id_},
+              {"batch_id", batch_id},
+              {"source", blocked.source_id},
+              {"start", blocked.start},
+              {"resend_from", blocked.resume_at}});
+  RefuseBatch(ranges, false,
+              {batch_id, NackCode::out_of_order, kRetryOutOfOrderMs,
+               "source " + std::to_string(blocked.source_id) + ": this batch starts at offset " +
+                   std::to_string(blocked.start) +
+                   " but an earlier batch of the source was refused; resend the batch starting "
+                   "at or before offset " +
+                   std::to_string(blocked.resume_at) + " first"});
+}
+
+void AgentSession::RefuseBatch(std::span<const SourceOrder::Range> ranges, bool dropped_for_good,
+                               const protocol::NackMessage& nack) {
+  order_.Refused(ranges, dropped_for_good);
+  ++batches_nacked_;
+  env_->metrics->CountNack(protocol::NackCodeName(nack.code));
+  SendNack(nack);
 }
 
 void AgentSession::HandleHeartbeat(const protocol::fb::Heartbeat& table) {
@@ -234,25 +278,29 @@ void AgentSession::OnPushDone(uint64_t batch_id, const Status& status,
     env_->metrics->CountEntries("redelivered", outcome.redelivered);
     env_->metrics->CountEntries("rejected", outcome.rejected);
     if (outcome.rejected != 0) {
-      log_.Warn("entries rejected", {{"session", id_}, {"agent_id", agent_id_},
-                                     {"batch_id", batch_id}, {"rejected", outcome.rejected},
-                                     {"first", outcome.rejections.empty()
-                                                   ? std::string()
-                                                   : outcome.rejections.front()}});
+      log_.Warn(
+          "entries rejected",
+          {{"session", id_},
+           {"agent_id", agent_id_},
+           {"batch_id", batch_id},
+           {"rejected", outcome.rejected},
+           {"first", outcome.rejections.empty() ? std::string() : outcome.rejections.front()}});
     }
   } else {
     protocol::NackMessage nack = NackForPushError(batch_id, status);
-    ++batches_nacked_;
-    env_->metrics->CountNack(protocol::NackCodeName(nack.code));
     const log::Level level = nack.retry_after_ms != 0 && status.code() != StatusCode::kIOError
                                  ? log::Level::kDebug
                                  : log::Level::kWarn;
-    log_.Log(level, "batch nacked", {{"session", id_}, {"agent_id", agent_id_},
-                                     {"batch_id", batch_id},
-                                     {"code", protocol::NackCodeName(nack.code)},
-                                     {"retry_after_ms", nack.retry_after_ms},
-                                     {"error", status}});
-    SendNack(nack);
+    log_.Log(level, "batch nacked",
+             {{"session", id_},
+              {"agent_id", agent_id_},
+              {"batch_id", batch_id},
+              {"code", protocol::NackCodeName(nack.code)},
+              {"retry_after_ms", nack.retry_after_ms},
+              {"error", status}});
+    const Inflight& batch = inflight_.at(batch_id);
+    const bool for_good = nack.code == NackCode::too_large || nack.code == NackCode::malformed;
+    RefuseBatch(batch.ranges, for_good && batch.entries == 1, nack);
   }
   FinishBatch(batch_id);
 }
@@ -282,7 +330,8 @@ void AgentSession::SendNack(const protocol::NackMessage& nack) {
 }
 
 void AgentSession::Reject(NackCode code, const std::string& reason) {
-  log_.Warn("closing agent connection", {{"session", id_}, {"peer", stream_->peer().address},
+  log_.Warn("closing agent connection", {{"session", id_},
+                                         {"peer", stream_->peer().address},
                                          {"agent_id", agent_id_},
                                          {"code", protocol::NackCodeName(code)},
                                          {"reason", reason}});
@@ -343,8 +392,11 @@ void AgentSession::OnIdleCheck() {
       (partial == 0 ? std::string()
                     : "; " + std::to_string(partial) + " bytes of an unfinished frame dropped");
   log_.Log(partial == 0 ? log::Level::kInfo : log::Level::kWarn, "closing idle agent connection",
-           {{"session", id_}, {"agent_id", agent_id_}, {"peer", stream_->peer().address},
-            {"silent_for", Seconds(silent)}, {"partial_frame_bytes", partial}});
+           {{"session", id_},
+            {"agent_id", agent_id_},
+            {"peer", stream_->peer().address},
+            {"silent_for", Seconds(silent)},
+            {"partial_frame_bytes", partial}});
   SendGoodbyeAndEnd(reason, 0);
 }
 
@@ -356,14 +408,17 @@ void AgentSession::OnClosed(const Status& why) {
   }
   env_->metrics->sessions->Dec();
   if (why.ok()) {
-    log_.Info("agent disconnected", {{"session", id_}, {"agent_id", agent_id_},
+    log_.Info("agent disconnected", {{"session", id_},
+                                     {"agent_id", agent_id_},
                                      {"batches_acked", batches_acked_},
                                      {"batches_nacked", batches_nacked_},
                                      {"unanswered", inflight_.size()}});
   } else {
-    log_.Warn("agent connection lost", {{"session", id_}, {"agent_id", agent_id_},
+    log_.Warn("agent connection lost", {{"session", id_},
+                                        {"agent_id", agent_id_},
                                         {"batches_acked", batches_acked_},
-                                        {"unanswered", inflight_.size()}, {"error", why}});
+                                        {"unanswered", inflight_.size()},
+                                        {"error", why}});
   }
   env_->on_closed(this);  // may destroy this session: nothing after it
 }

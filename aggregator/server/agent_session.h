@@ -8,6 +8,10 @@
 //                (the engine's callback runs on its WAL thread and is posted back to the loop
 //                through the CompletionMailbox); a refused push is a Nack (nack_policy.h);
 //                entries refused one by one (too old) are counted and the batch is still acked
+//                A batch touching a source whose earlier batch was refused on this connection
+//                is refused too (Nack out_of_order) until that one is sent again
+//                (source_order.h); the Welcome announces this as ordered_sources, so agents may
+//                keep several batches of one source in flight
 //   Heartbeat -> the reply
 //   Goodbye   -> the connection is ended
 //
@@ -28,12 +32,16 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "aggregator/engine/storage_engine.h"
+#include "aggregator/server/batch_request.h"
 #include "aggregator/server/completion_mailbox.h"
 #include "aggregator/server/server_metrics.h"
 #include "aggregator/server/session_options.h"
+#include "aggregator/server/source_order.h"
 #include "aggregator/server/tenant_auth.h"
 #include "protocol/frame_decoder.h"
 #include "protocol/messages.h"
@@ -87,6 +95,8 @@ class AgentSession final : public net::StreamHandler,
   const std::string& tenant() const { return tenant_; }
   const std::string& agent_id() const { return agent_id_; }
   size_t inflight_batches() const { return inflight_.size(); }
+  // Sources whose later batches are refused until a refused one is sent again.
+  size_t blocked_sources() const { return order_.blocked_sources(); }
 
   void OnData(std::string_view bytes) override;
   void OnClosed(const Status& why) override;
@@ -95,11 +105,21 @@ class AgentSession final : public net::StreamHandler,
   struct Inflight {
     size_t wire_bytes = 0;
     size_t entries = 0;
+    std::vector<SourceOrder::Range> ranges;
   };
 
   void HandleFrame(const protocol::Frame& frame);
   void HandleHello(const protocol::fb::Hello& hello);
   void HandleBatch(const protocol::Frame& frame, const protocol::fb::Batch& batch);
+  // Hands a built batch to storage; its sources count as resent (SourceOrder::Taken).
+  void Push(uint64_t batch_id, size_t wire_bytes, BatchRequest* request,
+            std::vector<SourceOrder::Range> ranges);
+  // Nack out_of_order for a batch held back by `blocked`.
+  void RefuseOutOfOrder(uint64_t batch_id, std::span<const SourceOrder::Range> ranges,
+                        const SourceOrder::Blocked& blocked);
+  // Every Nack of a batch goes through here: remembered in order_, counted, sent.
+  void RefuseBatch(std::span<const SourceOrder::Range> ranges, bool dropped_for_good,
+                   const protocol::NackMessage& nack);
   void HandleHeartbeat(const protocol::fb::Heartbeat& heartbeat);
   // Runs on the loop with the engine's verdict on batch `batch_id`.
   void OnPushDone(uint64_t batch_id, const Status& status, const engine::PushOutcome& outcome);
@@ -123,6 +143,7 @@ class AgentSession final : public net::StreamHandler,
   std::string agent_id_;
   std::string host_;
   std::map<uint64_t, Inflight> inflight_;
+  SourceOrder order_;
   size_t unacked_bytes_ = 0;
   bool paused_ = false;
   bool draining_ = false;

@@ -24,6 +24,8 @@ namespace silt::server {
 inline constexpr uint32_t kRetryDiskFullMs = 10'000;
 inline constexpr uint32_t kRetryWalFullMs = 1'000;
 inline constexpr uint32_t kRetryInFlightMs = 200;
+// out_of_order (source_order.h): the agent resends the refused batch first in any case.
+inline constexpr uint32_t kRetryOutOfOrderMs = 50;
 inline constexpr uint32_t kRetryWalStoppedMs = 30'000;
 inline constexpr uint32_t kRetryInternalMs = 5'000;
 

@@ -47,7 +47,8 @@ WalWriter::~WalWriter() {
   Close().IgnoreError();
 }
 
-Status WalWriter::Append(uint8_t type, std::string_view payload, AppendCallback done) {
+Status WalWriter::Append(uint8_t type, std::string_view payload, AppendCallback done,
+                         AppendHooks hooks) {
   if (payload.size() > options_.max_payload_bytes) {
     return Status::InvalidArgument(
         "WAL record payload is " + std::to_string(payload.size()) + " bytes, over the limit of " +
@@ -65,6 +66,7 @@ Status WalWriter::Append(uint8_t type, std::string_view payload, AppendCallback 
       return failure_;
     }
     if (closing_) return Status::Unavailable("WAL " + options_.dir + " is closed");
+    if (hooks.admit) SILT_RETURN_IF_ERROR(hooks.admit());
     if (options_.max_queue_bytes != 0 && queued_bytes_ != 0 &&
         queued_bytes_ + size > options_.max_queue_bytes) {
       Bump(stats_.rejected_queue_full);
@@ -73,7 +75,8 @@ Status WalWriter::Append(uint8_t type, std::string_view payload, AppendCallback 
           " bytes waiting for the disk, limit " + std::to_string(options_.max_queue_bytes) +
           "); back off and retry");
     }
-    pending_.entries.push_back(Entry{pending_.bytes.size(), size, std::move(done)});
+    pending_.entries.push_back(
+        Entry{pending_.bytes.size(), size, std::move(done), std::move(hooks.refused)});
     AppendRecordHeader(header, &pending_.bytes);  // sequence 0 until the writer numbers it
     pending_.bytes.append(payload);
     queued_bytes_ += size;
@@ -142,16 +145,34 @@ void WalWriter::Run() {
     const bool fatal = !status.ok() && status.code() != StatusCode::kResourceExhausted;
     Batch queued;
     if (fatal) queued = Stop(status);
+    if (!status.ok() && !fatal) RefuseQueuedBehind(batch, durable, &queued);
     Complete(batch, first_sequence, durable, status);
     if (fatal) {
       Complete(queued, 0, 0, status);
       return;
+    }
+    if (!queued.entries.empty()) {
+      Complete(queued, 0, 0,
+               Status::ResourceExhausted("WAL disk full: this record was queued behind one that "
+                                         "did not fit; nothing was written; free disk space, "
+                                         "then retry"));
     }
   }
   Status sealed = SealActive();
   if (!sealed.ok()) {
     Batch queued = Stop(sealed);
     Complete(queued, 0, 0, sealed);
+  }
+}
+
+void WalWriter::RefuseQueuedBehind(Batch& batch, size_t durable, Batch* behind) {
+  std::lock_guard lock(mu_);
+  for (size_t i = durable; i < batch.entries.size(); ++i) {
+    if (batch.entries[i].refused) batch.entries[i].refused();
+  }
+  std::swap(*behind, pending_);
+  for (Entry& entry : behind->entries) {
+    if (entry.refused) entry.refused();
   }
 }
 

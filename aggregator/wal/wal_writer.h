@@ -6,12 +6,13 @@
 // order, on the writer thread. Nothing is acknowledged before it is durable.
 //
 // Failures: a full disk while writing (ENOSPC) is backpressure: the bytes that reached the file
-// are cut off again (truncate + fdatasync), the batch's callbacks get ResourceExhausted and the
-// writer goes on. Any other failure of a write, fdatasync, directory fsync, create or close is
-// fatal: every queued and in-flight append fails with an IOError naming the operation and path,
-// later appends fail at once, status() keeps the error and WalOptions::on_fatal is called once.
-// The aggregator must then be restarted so recovery can repair the directory; a failed
-// fdatasync is never retried.
+// are cut off again (truncate + fdatasync), every append queued behind that batch by then fails
+// with it (so no record queued after a refused one becomes durable before the refusal is known:
+// see AppendHooks), their callbacks get ResourceExhausted, and the writer goes on. Any other
+// failure of a write, fdatasync, directory fsync, create or close is fatal: every queued and
+// in-flight append fails with an IOError naming the operation and path, later appends fail at once,
+// status() keeps the error and WalOptions::on_fatal is called once. The aggregator must then be
+// restarted so recovery can repair the directory; a failed fdatasync is never retried.
 //
 // Segments: the first batch after Open creates a new segment (kMustNotExist); the writer never
 // appends to a segment recovery read. A segment is sealed (fdatasync, close) when the next record
@@ -43,6 +44,19 @@ namespace silt::wal {
 // the error and 0.
 using AppendCallback = std::function<void(const Status& status, uint64_t sequence)>;
 
+// Optional hooks of one Append, for clients whose records must become durable in order (pipelined
+// agent sources: aggregator/engine/source_marks.h, "Order"). Both run under the WAL's queue lock:
+// quick, and they must not call into the WalWriter.
+struct AppendHooks {
+  // Runs right before the record is queued; its error is returned by Append, nothing queued.
+  std::function<Status()> admit;
+  // Runs when the record is refused for lack of space (its batch did not fit, or it was queued
+  // behind one that did not), before any callback of that refusal and before anything else can
+  // be queued. So a record is either queued before a refusal (and fails with it) or admitted
+  // after the refused records' `refused` hooks ran.
+  std::function<void()> refused;
+};
+
 class WalWriter {
  public:
   // Starts the writer thread for the WAL in options.dir, after recovery. `lock` is the directory
@@ -67,7 +81,9 @@ class WalWriter {
   // max_queue_bytes: back off), Unavailable (closed), IOError (the WAL stopped: status()).
   // `done` runs on the writer thread and holds up every other append while it runs: it must be
   // quick and must not call AppendSync or Close (Append is fine).
-  Status Append(uint8_t type, std::string_view payload, AppendCallback done);
+  // `hooks`: see AppendHooks.
+  Status Append(uint8_t type, std::string_view payload, AppendCallback done,
+                AppendHooks hooks = {});
   // Append, then wait until the record is durable: its sequence number, or the error (as the
   // callback would get it, or as Append returned it). Must not be called from a callback.
   Result<uint64_t> AppendSync(uint8_t type, std::string_view payload);
@@ -103,6 +119,7 @@ class WalWriter {
     size_t offset = 0;  // of the record in Batch::bytes
     size_t size = 0;    // header + payload
     AppendCallback done;
+    std::function<void()> refused;  // AppendHooks::refused
   };
   // Records queued together; their sequence fields are filled in by the writer thread.
   struct Batch {
@@ -114,6 +131,9 @@ class WalWriter {
             uint64_t checkpoint_sequence);
 
   void Run();
+  // Under the queue lock: runs the `refused` hooks of `batch`'s entries from `durable` on, moves
+  // every queued append into *behind and runs theirs.
+  void RefuseQueuedBehind(Batch& batch, size_t durable, Batch* behind);
   // Numbers and writes `batch`; the first `*durable` entries are durable whatever it returns.
   // ResourceExhausted: retryable, the rest was cut off again; any other error is fatal.
   Status WriteBatch(Batch& batch, size_t* durable);

@@ -69,9 +69,17 @@ TEST_P(MessagesTest, HelloRoundTrips) {
 }
 
 TEST_P(MessagesTest, WelcomeRoundTrips) {
-  WelcomeMessage welcome{
-      0xdeadbeefcafe, "0.1.0-" + kLong, "team-a", 1, 4 * kMiB, 16 * kMiB, 8, 256 * 1024, 15000,
-      60000};
+  WelcomeMessage welcome{0xdeadbeefcafe,
+                         "0.1.0-" + kLong,
+                         "team-a",
+                         1,
+                         4 * kMiB,
+                         16 * kMiB,
+                         8,
+                         256 * 1024,
+                         15000,
+                         60000,
+                         true};
   std::vector<uint8_t> frame;
   ASSERT_TRUE(EncodeWelcome(welcome, &frame).ok());
   const auto decoded = RoundTrip(frame);
@@ -87,6 +95,7 @@ TEST_P(MessagesTest, WelcomeRoundTrips) {
   EXPECT_EQ(got.max_line_bytes, 256u * 1024);
   EXPECT_EQ(got.heartbeat_interval_ms, 15000u);
   EXPECT_EQ(got.idle_timeout_ms, 60000u);
+  EXPECT_TRUE(got.ordered_sources);
 }
 
 TEST_P(MessagesTest, AckRoundTrips) {

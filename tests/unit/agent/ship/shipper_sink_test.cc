@@ -49,10 +49,12 @@ class ShipperSinkTest : public ::testing::Test {
 
   void Start() {
     sink_ = std::make_unique<ShipperSink>(
-        options_,
-        [this](net::ConnectFn done) { return connector_.Connect(std::move(done)); }, &store_,
-        &clock_, &clock_, metrics_.get(),
-        [](const std::string&) { return labels::LabelSet::Of({{"job", "test"}}); }, &logger_);
+        options_, [this](net::ConnectFn done) { return connector_.Connect(std::move(done)); },
+        &store_, &clock_, &clock_, metrics_.get(),
+        [](const std::string&) {
+          return labels::LabelSet::Of({{"job", "test"}});
+        },
+        &logger_);
     sink_->SetPauseCallback([this](bool paused) { pauses_.push_back(paused); });
     sink_->Start();
     clock_.RunDue();
@@ -228,6 +230,7 @@ TEST_F(ShipperSinkTest, LaterBatchOfTheSameSourceWaitsForTheEarlierOne) {
   Deliver(Lines(1, 0, {"a"}));
   Deliver(Lines(1, 2, {"b"}));
   Deliver(Lines(2, 0, {"c"}));
+  EXPECT_FALSE(sink_->pipelined()) << "the Welcome did not announce ordered_sources";
   EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 3u)) << "batch 2 shares source 1";
   aggregator_.Nack(1, NackCode::rate_limited, 100);
   clock_.RunDue();
@@ -236,6 +239,109 @@ TEST_F(ShipperSinkTest, LaterBatchOfTheSameSourceWaitsForTheEarlierOne) {
   aggregator_.Ack(1);
   clock_.RunDue();
   EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 3u, 1u, 2u));
+}
+
+TEST_F(ShipperSinkTest, PipelinedBatchesOfOneSourceAreInFlightTogether) {
+  aggregator_.welcome.ordered_sources = true;
+  Start();
+  EXPECT_TRUE(sink_->pipelined());
+  Deliver(Lines(1, 0, {"a"}));
+  Deliver(Lines(1, 2, {"b"}));
+  Deliver(Lines(1, 4, {"c"}));
+  EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 2u, 3u));
+  EXPECT_EQ(sink_->in_flight(), 3u);
+  for (uint64_t id : {1, 2, 3}) aggregator_.Ack(id);
+  clock_.RunDue();
+  EXPECT_EQ(Offset(1), 6u);
+  EXPECT_EQ(sink_->unacked_batches(), 0u);
+}
+
+TEST_F(ShipperSinkTest, PipelinedRefusalResendsTheSourceInOrder) {
+  aggregator_.welcome.ordered_sources = true;
+  Start();
+  Deliver(Lines(1, 0, {"a"}));
+  Deliver(Lines(1, 2, {"b"}));
+  Deliver(Lines(1, 4, {"c"}));
+  // The aggregator refuses 1 and, by its ordering rule, the later batches of source 1.
+  aggregator_.Nack(1, NackCode::wal_full, 500);
+  aggregator_.Nack(2, NackCode::out_of_order, 50);
+  aggregator_.Nack(3, NackCode::out_of_order, 50);
+  clock_.RunDue();
+  Deliver(Lines(2, 0, {"z"}));  // another source is not held back
+  EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 2u, 3u, 4u));
+  clock_.Advance(50 * kMs);
+  EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 2u, 3u, 4u))
+      << "2 and 3 must not pass the refused 1";
+  clock_.Advance(450 * kMs);
+  EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 2u, 3u, 4u, 1u, 2u, 3u))
+      << "the refused batch first, the later ones right behind it";
+  EXPECT_EQ(Nacked("out_of_order"), 2);
+  for (uint64_t id : {1, 2, 3, 4}) aggregator_.Ack(id);
+  clock_.RunDue();
+  EXPECT_EQ(Offset(1), 6u);
+  EXPECT_EQ(Offset(2), 2u);
+  EXPECT_EQ(log_sink_.Text().find("past an earlier refused batch"), std::string::npos);
+}
+
+TEST_F(ShipperSinkTest, PipelinedAcksAdvanceThePositionOnlyOverTheAckedPrefix) {
+  aggregator_.welcome.ordered_sources = true;
+  Start();
+  Deliver(Lines(1, 0, {"a"}));
+  Deliver(Lines(1, 2, {"b"}));
+  Deliver(Lines(1, 4, {"c"}));
+  aggregator_.Ack(3);
+  aggregator_.Ack(2);
+  clock_.RunDue();
+  EXPECT_EQ(Offset(1), 0u) << "batch 1 is not acked: bytes [0, 2) are not stored yet";
+  EXPECT_EQ(sink_->unacked_batches(), 1u);
+  aggregator_.Ack(1);
+  clock_.RunDue();
+  EXPECT_EQ(Offset(1), 6u);
+}
+
+TEST_F(ShipperSinkTest, AckPastARefusedBatchOfTheSourceIsLoggedAsAnError) {
+  aggregator_.welcome.ordered_sources = true;
+  Start();
+  Deliver(Lines(1, 0, {"a"}));
+  Deliver(Lines(1, 2, {"b"}));
+  aggregator_.Nack(1, NackCode::wal_full, 500);
+  aggregator_.Ack(2);  // an aggregator breaking its ordering rule
+  clock_.RunDue();
+  EXPECT_NE(log_sink_.Text().find("past an earlier refused batch"), std::string::npos);
+  EXPECT_EQ(Offset(1), 0u) << "the position never passes the refused range";
+}
+
+TEST_F(ShipperSinkTest, PipelinedSplitHalvesGoBeforeTheLaterBatches) {
+  aggregator_.welcome.ordered_sources = true;
+  Start();
+  Deliver(Lines(1, 0, {"a", "b", "c", "d"}));
+  Deliver(Lines(1, 8, {"e"}));
+  aggregator_.Nack(1, NackCode::too_large, 0);
+  aggregator_.Nack(2, NackCode::out_of_order, 50);
+  clock_.RunDue();
+  EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 2u, 3u, 4u)) << "both halves at once";
+  EXPECT_EQ(aggregator_.batches()[3].ranges[0].start, 4u);
+  clock_.Advance(50 * kMs);
+  EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 2u, 3u, 4u, 2u));
+  for (uint64_t id : {3, 4, 2}) aggregator_.Ack(id);
+  clock_.RunDue();
+  EXPECT_EQ(Offset(1), 10u);
+}
+
+TEST_F(ShipperSinkTest, PipelinedReconnectResendsEveryUnackedBatchInOrder) {
+  aggregator_.welcome.ordered_sources = true;
+  Start();
+  Deliver(Lines(1, 0, {"a"}));
+  Deliver(Lines(1, 2, {"b"}));
+  Deliver(Lines(1, 4, {"c"}));
+  aggregator_.Ack(1);
+  clock_.RunDue();
+  aggregator_.Drop();
+  clock_.RunDue();
+  clock_.Advance(options_.backoff_max_ns);
+  ASSERT_EQ(aggregator_.connections(), 2);
+  EXPECT_THAT(aggregator_.batch_ids(), ElementsAre(1u, 2u, 3u, 2u, 3u));
+  EXPECT_EQ(Offset(1), 2u);
 }
 
 TEST_F(ShipperSinkTest, ReconnectResendsUnackedBatchesWithOriginalIdsInOrder) {
@@ -392,9 +498,9 @@ TEST_F(ShipperSinkTest, MissingWelcomeTimesOutAndReconnects) {
     silent_streams_.push_back(std::move(server));
   });
   sink_ = std::make_unique<ShipperSink>(
-      options_, [&silent](net::ConnectFn done) { return silent.Connect(std::move(done)); },
-      &store_, &clock_, &clock_, metrics_.get(),
-      [](const std::string&) { return labels::LabelSet(); }, &logger_);
+      options_, [&silent](net::ConnectFn done) { return silent.Connect(std::move(done)); }, &store_,
+      &clock_, &clock_, metrics_.get(), [](const std::string&) { return labels::LabelSet(); },
+      &logger_);
   sink_->Start();
   clock_.RunDue();
   EXPECT_EQ(silent.attempts(), 1);

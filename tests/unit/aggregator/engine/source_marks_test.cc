@@ -72,6 +72,34 @@ TEST(SourceMarksTest, AdjacentRangesInFlightDoNotConflict) {
   EXPECT_TRUE(marks.Admit(&next).ok());
 }
 
+// Pipelined agents: 1 = [0, 20) and 2 = [20, 40) of one source admitted together; the WAL
+// refuses 1 (disk full). 2 must not become durable, nor any later range, until 1 is resent.
+TEST(SourceMarksTest, FailedRangeHoldsBackLaterRangesUntilItsResend) {
+  SourceMarks marks;
+  PushRequest first = AgentPush(5, 0, {10, 20});
+  PushRequest second = AgentPush(5, 20, {30, 40});
+  ASSERT_TRUE(marks.Admit(&first).ok());
+  ASSERT_TRUE(marks.Admit(&second).ok());
+  EXPECT_TRUE(marks.CheckOrder(second).ok());
+  marks.Fail(first);
+  marks.Abort(first);
+  Status held = marks.CheckOrder(second);  // what the WAL asks before queuing `second`
+  EXPECT_EQ(held.code(), StatusCode::kUnavailable);
+  EXPECT_NE(held.message().find("resend those first"), std::string_view::npos) << held;
+  marks.Abort(second);
+  PushRequest later = AgentPush(5, 20, {30, 40});
+  EXPECT_EQ(marks.Admit(&later).status().code(), StatusCode::kUnavailable);
+  PushRequest other = AgentPush(6, 100, {110});
+  EXPECT_TRUE(marks.Admit(&other).ok()) << "other sources go on";
+  PushRequest resend = AgentPush(5, 0, {10, 20});
+  ASSERT_TRUE(marks.Admit(&resend).ok());
+  PushRequest after = AgentPush(5, 20, {30, 40});
+  ASSERT_TRUE(marks.Admit(&after).ok());
+  marks.Commit(resend, 1);
+  marks.Commit(after, 1);
+  EXPECT_EQ(marks.Get("t", "agent-1", 5), 40u);
+}
+
 TEST(SourceMarksTest, MarksAreKeyedByTenantAgentAndSource) {
   SourceMarks marks;
   PushRequest a = AgentPush(5, 0, {10});

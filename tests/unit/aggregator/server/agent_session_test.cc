@@ -87,6 +87,21 @@ class AgentSessionTest : public ::testing::Test {
     }
     return lines;
   }
+  // Runs the loop until `client` has received `count` frames after its Welcome; then they are
+  // described as "ack <id>" or "nack <id> <code>".
+  std::vector<std::string> Answers(AgentTestClient& client, size_t count) {
+    net::testing::RunUntil(&loop_, [&] { return client.received().size() >= count + 1; });
+    std::vector<std::string> answers;
+    for (size_t i = 1; i < client.received().size(); ++i) {
+      const testing::Received& r = client.received()[i];
+      if (r.type == FrameType::kAck) answers.push_back("ack " + std::to_string(r.ack_batch_id));
+      if (r.type == FrameType::kNack) {
+        answers.push_back("nack " + std::to_string(r.nack.batch_id) + " " +
+                          std::string(protocol::NackCodeName(r.nack.code)));
+      }
+    }
+    return answers;
+  }
   double Metric(const std::string& text) {
     const std::string exposed = registry_.Expose();
     const size_t at = exposed.find("\n" + text + " ");
@@ -124,6 +139,7 @@ TEST_F(AgentSessionTest, HelloGetsWelcomeWithTheConfiguredLimits) {
   EXPECT_EQ(w.max_inflight_batches, 3u);
   EXPECT_EQ(w.heartbeat_interval_ms, 5000u);
   EXPECT_EQ(w.idle_timeout_ms, 20000u);
+  EXPECT_TRUE(w.ordered_sources);
   EXPECT_EQ(w.max_wire_bytes, protocol::kDefaultMaxWireBytes);
   EXPECT_NE(w.session_id, 0u);
   EXPECT_EQ(Metric("silt_agent_sessions"), 1);
@@ -261,6 +277,91 @@ TEST_F(AgentSessionTest, DurabilityFailureBecomesNack) {
   EXPECT_EQ(client.received()[at].nack.retry_after_ms, kRetryWalStoppedMs);
 }
 
+// Batch 1 of source 77 is refused (head full) while batch 2 of 77 is right behind it: batch 2
+// must be refused too, or the source's mark would pass batch 1 and its resend would be dropped.
+TEST_F(AgentSessionTest, LaterBatchOfARefusedSourceIsRefusedUntilTheResend) {
+  int refusals = 0;
+  push_ = [this, &refusals](engine::PushRequest request, engine::PushCallback done) {
+    if (request.sources.at(0).source_id == 77 && request.sources[0].start == 0 && refusals++ == 0) {
+      return Status::ResourceExhausted("head memory is full (1 of 1 bytes); retry shortly");
+    }
+    return engine_->Push(std::move(request), std::move(done));
+  };
+  StartListener();
+  AgentTestClient& client = ConnectWelcomed();
+  client.SendBatch(1, 77, 0, {"a", "b"}, kTs);      // bytes [0, 4)
+  client.SendBatch(2, 77, 4, {"c", "d"}, kTs + 2);  // bytes [4, 8)
+  client.SendBatch(3, 88, 0, {"x"}, kTs + 4);       // another source goes on
+  EXPECT_THAT(Answers(client, 3),
+              ::testing::ElementsAre("nack 1 wal_full", "nack 2 out_of_order", "ack 3"));
+  EXPECT_EQ(client.received()[2].nack.retry_after_ms, kRetryOutOfOrderMs);
+  EXPECT_THAT(client.received()[2].nack.reason, HasSubstr("at or before offset 0"));
+  client.SendBatch(2, 77, 4, {"c", "d"}, kTs + 2);  // still before the resend of 1
+  EXPECT_THAT(Answers(client, 4), ::testing::Contains("nack 2 out_of_order"));
+  // The agent resends in order.
+  client.SendBatch(1, 77, 0, {"a", "b"}, kTs);
+  client.SendBatch(2, 77, 4, {"c", "d"}, kTs + 2);
+  EXPECT_THAT(Answers(client, 6), ::testing::IsSupersetOf({"ack 1", "ack 2"}));
+  EXPECT_THAT(StoredLines(), ::testing::ElementsAre("a", "b", "c", "d", "x"));
+  // The mark ends at 8: a repeat of everything is dropped, nothing stored twice.
+  client.SendBatch(4, 77, 0, {"a", "b", "c", "d"}, kTs);
+  EXPECT_EQ(Answers(client, 7).back(), "ack 4");
+  EXPECT_THAT(StoredLines(), ::testing::ElementsAre("a", "b", "c", "d", "x"));
+  EXPECT_EQ(Metric("silt_agent_entries_total{outcome=\"redelivered\"}"), 4);
+  EXPECT_EQ(Metric("silt_agent_batches_nacked_total{code=\"out_of_order\"}"), 2);
+}
+
+TEST_F(AgentSessionTest, RefusalAfterTheWalWriteHoldsBackLaterBatchesToo) {
+  int failures = 0;
+  push_ = [this, &failures](engine::PushRequest request, engine::PushCallback done) {
+    if (request.sources.at(0).start == 0 && failures++ == 0) {
+      done(Status::ResourceExhausted("WAL disk full"), engine::PushOutcome{});
+      return Status::Ok();
+    }
+    return engine_->Push(std::move(request), std::move(done));
+  };
+  StartListener();
+  AgentTestClient& client = ConnectWelcomed();
+  client.SendBatch(1, 77, 0, {"a"}, kTs);
+  EXPECT_THAT(Answers(client, 1), ::testing::ElementsAre("nack 1 disk_full"));
+  client.SendBatch(2, 77, 2, {"b"}, kTs + 1);
+  EXPECT_THAT(Answers(client, 2).back(), "nack 2 out_of_order");
+  client.SendBatch(1, 77, 0, {"a"}, kTs);
+  client.SendBatch(2, 77, 2, {"b"}, kTs + 1);
+  EXPECT_THAT(Answers(client, 4), ::testing::IsSupersetOf({"ack 1", "ack 2"}));
+  EXPECT_THAT(StoredLines(), ::testing::ElementsAre("a", "b"));
+}
+
+TEST_F(AgentSessionTest, SingleEntryRefusedForGoodLetsTheSourceResumeAfterIt) {
+  StartListener();
+  AgentTestClient& client = ConnectWelcomed();
+  protocol::BatchBuilder builder;
+  const protocol::LabelRef reserved[] = {{"__bad", "x"}};
+  builder.Reset(1);  // two entries: the agent splits and resends from offset 0
+  uint32_t source = builder.AddSource(3, 0, "/x");
+  uint32_t stream = builder.AddStream(reserved);
+  builder.AddEntry(stream, kTs, "one", source, 4);
+  builder.AddEntry(stream, kTs, "two", source, 8);
+  client.SendFrame(FrameType::kBatch, builder.Finish());
+  client.SendBatch(2, 3, 8, {"later"}, kTs);
+  EXPECT_THAT(Answers(client, 2),
+              ::testing::ElementsAre("nack 1 malformed", "nack 2 out_of_order"));
+  // The agent splits 1 into single entries; both are refused for good and it drops them.
+  builder.Reset(3);
+  source = builder.AddSource(3, 0, "/x");
+  builder.AddEntry(builder.AddStream(reserved), kTs, "one", source, 4);
+  client.SendFrame(FrameType::kBatch, builder.Finish());
+  builder.Reset(4);
+  source = builder.AddSource(3, 4, "/x");
+  builder.AddEntry(builder.AddStream(reserved), kTs, "two", source, 8);
+  client.SendFrame(FrameType::kBatch, builder.Finish());
+  client.SendBatch(2, 3, 8, {"later"}, kTs);
+  EXPECT_THAT(Answers(client, 5),
+              ::testing::ElementsAre("nack 1 malformed", "nack 2 out_of_order", "nack 3 malformed",
+                                     "nack 4 malformed", "ack 2"));
+  EXPECT_THAT(StoredLines(), ::testing::ElementsAre("later"));
+}
+
 TEST_F(AgentSessionTest, HeartbeatIsAnswered) {
   StartListener();
   AgentTestClient& client = ConnectWelcomed();
@@ -298,7 +399,8 @@ TEST_F(AgentSessionTest, DrainAnswersInFlightBatchesThenSaysGoodbye) {
   ASSERT_TRUE(net::testing::RunUntil(&loop_, [&] { return held.size() == 1; }));
   bool drained = false;
   listener_->Drain([&] { drained = true; });
-  net::testing::RunUntil(&loop_, [&] { return false; }, std::chrono::milliseconds(50));
+  net::testing::RunUntil(
+      &loop_, [&] { return false; }, std::chrono::milliseconds(50));
   for (const testing::Received& r : client.received()) {
     EXPECT_NE(r.type, FrameType::kGoodbye) << "Goodbye before the batch was answered";
   }

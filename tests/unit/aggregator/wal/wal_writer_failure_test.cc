@@ -115,6 +115,72 @@ TEST_F(WalWriterFailureTest, NoSpaceIsBackpressureNotFatal) {
   EXPECT_TRUE(r.report.Clean()) << r.report.Summary();
 }
 
+// A record queued while a batch is being written that then does not fit (a pipelined agent's
+// next batch of the same source) must not become durable after the refusal: it fails too, and
+// every refused record's `refused` hook runs before any callback of the refusal.
+TEST_F(WalWriterFailureTest, NoSpaceAlsoFailsTheAppendsQueuedBehindIt) {
+  auto writer = Open();
+  AppendRange(*writer, 1, 3);
+  std::vector<std::string> events;  // guarded by the writer's queue lock or its thread
+  Completions refused;
+  Completions behind;
+  AppendCallback on_refused = refused.Callback();
+  AppendCallback on_behind = behind.Callback();
+  auto hooks = [&](const std::string& name) {
+    AppendHooks h;
+    h.refused = [&events, name] { events.push_back("refused " + name); };
+    return h;
+  };
+  faults_.RunBeforeNth(fs::Op::kWrite, 1, [&] {  // while the next batch is being written
+    ASSERT_TRUE(writer
+                    ->Append(
+                        0, "behind",
+                        [&](const Status& s, uint64_t seq) {
+                          events.push_back("done behind");
+                          on_behind(s, seq);
+                        },
+                        hooks("behind"))
+                    .ok());
+  });
+  faults_.SetFreeSpace(kRecordHeaderSize + 10);
+  ASSERT_TRUE(writer
+                  ->Append(
+                      0, Payload(4),
+                      [&](const Status& s, uint64_t seq) {
+                        events.push_back("done big");
+                        faults_.ClearFaults();  // space is back: only the rule fails it
+                        on_refused(s, seq);
+                      },
+                      hooks("big"))
+                  .ok());
+  EXPECT_EQ(refused.WaitFor(1)[0].first.code(), StatusCode::kResourceExhausted);
+  const Status queued = behind.WaitFor(1)[0].first;
+  EXPECT_EQ(queued.code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(Contains(queued.message(), "queued behind")) << queued;
+  EXPECT_EQ(events,
+            (std::vector<std::string>{"refused big", "refused behind", "done big", "done behind"}));
+  EXPECT_FALSE(writer->Failed());
+  AppendRange(*writer, 4, 5);  // later appends go on, with no gap in the numbering
+  writer.reset();
+  Recovered r;
+  writer = Open(&r);
+  EXPECT_EQ(r.records, ExpectedRecords(1, 5));
+}
+
+TEST_F(WalWriterFailureTest, RefusedAdmitQueuesNothing) {
+  auto writer = Open();
+  AppendRange(*writer, 1, 2);
+  bool called = false;
+  AppendHooks hooks;
+  hooks.admit = [] { return Status::Unavailable("source 5 is held back"); };
+  Status refused = writer->Append(
+      0, "x", [&](const Status&, uint64_t) { called = true; }, hooks);
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
+  AppendRange(*writer, 3, 3);
+  EXPECT_FALSE(called);
+  EXPECT_EQ(writer->last_durable_sequence(), 3u);
+}
+
 TEST_F(WalWriterFailureTest, NoSpaceCutsThePartialWriteBackBeforeAPowerLoss) {
   auto writer = Open();
   AppendRange(*writer, 1, 3);
