@@ -11,14 +11,16 @@ using store::Direction;
 // One stream's blocks in one chunk file, read one block at a time.
 class ChunkPieceSource final : public EntrySource {
  public:
+  // `blocks_loaded` counts ReadBlock calls over all sources of one iteration.
   ChunkPieceSource(const ChunkPiece& piece, int64_t from, int64_t through, Direction direction,
-                   const BlockFilter& filter, ReadProblems* problems)
+                   const BlockFilter& filter, ReadProblems* problems, size_t* blocks_loaded)
       : piece_(piece),
         from_(from),
         through_(through),
         direction_(direction),
         filter_(filter),
-        problems_(problems) {}
+        problems_(problems),
+        blocks_loaded_(blocks_loaded) {}
 
   int64_t min_ts() const override { return std::max(from_, piece_.blocks.front().min_ts); }
   int64_t max_ts() const override { return std::min(through_ - 1, piece_.blocks.back().max_ts); }
@@ -50,14 +52,22 @@ class ChunkPieceSource final : public EntrySource {
           piece_.blocks[direction_ == Direction::kForward ? pos_ : n - 1 - pos_];
       if (ref.max_ts < from_ || ref.min_ts >= through_) continue;
       const store::ChunkReader& reader = *piece_.chunk->reader;
-      if (filter_ && !filter_(reader, piece_.stream_index, ref)) {
+      if (filter_.before_read && !filter_.before_read(reader, piece_.stream_index, ref)) {
         ++problems_->blocks_filtered;
         continue;
       }
-      auto block = reader.ReadBlock(piece_.stream_index, ref.block_index);
+      store::BlockReadOptions options;
+      options.fill_cache = *blocks_loaded_ < kCachedBlocksPerIteration;
+      if (filter_.after_decompress) options.filter = &filter_.after_decompress;
+      ++*blocks_loaded_;
+      auto block = reader.ReadBlock(piece_.stream_index, ref.block_index, options);
       if (!block.ok()) {
         ++problems_->blocks_failed;
         if (problems_->first_error.ok()) problems_->first_error = block.status();
+        continue;
+      }
+      if (*block == nullptr) {
+        ++problems_->blocks_filtered;
         continue;
       }
       store::ChunkBlockIterator it(std::move(*block), direction_);
@@ -75,6 +85,7 @@ class ChunkPieceSource final : public EntrySource {
   const Direction direction_;
   const BlockFilter& filter_;
   ReadProblems* const problems_;
+  size_t* const blocks_loaded_;
   size_t pos_ = 0;  // blocks walked, in the walk's direction
   std::optional<store::ChunkBlockIterator> block_;
 };
@@ -126,8 +137,8 @@ class OwningSource final : public EntrySource {
 
 }  // namespace
 
-StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through,
-                                                 Direction direction, BlockFilter filter) const {
+StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through, Direction direction,
+                                                 BlockFilter filter) const {
   auto problems = std::make_shared<ReadProblems>();
   std::vector<std::unique_ptr<EntrySource>> sources;
   if (from >= through) return StreamEntryIterator({}, direction, problems);
@@ -136,12 +147,13 @@ StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through,
   struct Owned {
     StreamSelection selection;
     BlockFilter filter;
+    size_t blocks_loaded = 0;  // for the cache fill limit
   };
-  auto owned = std::make_shared<Owned>(Owned{*this, std::move(filter)});
+  auto owned = std::make_shared<Owned>(Owned{*this, std::move(filter), 0});
   for (const ChunkPiece& piece : owned->selection.chunks) {
     if (piece.blocks.empty()) continue;
-    auto source = std::make_unique<ChunkPieceSource>(piece, from, through, direction,
-                                                     owned->filter, problems.get());
+    auto source = std::make_unique<ChunkPieceSource>(piece, from, through, direction, owned->filter,
+                                                     problems.get(), &owned->blocks_loaded);
     if (source->min_ts() > source->max_ts()) continue;
     sources.push_back(std::make_unique<OwningSource>(owned, std::move(source)));
   }

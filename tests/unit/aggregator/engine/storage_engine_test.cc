@@ -266,7 +266,8 @@ TEST_F(StorageEngineTest, MetadataOrderDoesNotMakeEntriesDistinct) {
 
 TEST_F(StorageEngineTest, EntriesTooFarBehindAreRejectedWithAReason) {
   Open();
-  auto outcome = Push("api", {{kT0 + 2 * kHourNs, "new"}, {kT0, "too old"}, {kT0 + kHourNs + 1, "ok"}});
+  auto outcome =
+      Push("api", {{kT0 + 2 * kHourNs, "new"}, {kT0, "too old"}, {kT0 + kHourNs + 1, "ok"}});
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->accepted, 2u);
   EXPECT_EQ(outcome->rejected, 1u);
@@ -284,14 +285,12 @@ TEST_F(StorageEngineTest, BadPushesAreRefusedAndNothingIsWritten) {
   PushRequest no_labels;
   no_labels.tenant = "t";
   no_labels.streams.push_back(PushStream{labels::LabelSet(), {{kT0, "x", {}}}});
-  EXPECT_EQ(engine_->PushSync(std::move(no_labels)).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->PushSync(std::move(no_labels)).status().code(), StatusCode::kInvalidArgument);
   PushRequest bad_source;
   bad_source.tenant = "t";
   bad_source.streams.push_back(
       PushStream{labels::LabelSet::Of({{"job", "api"}}), {{kT0, "x", {}, 3, 10}}});
-  EXPECT_EQ(engine_->PushSync(std::move(bad_source)).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->PushSync(std::move(bad_source)).status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Read("api").empty());
 }
 
@@ -334,8 +333,10 @@ TEST_F(StorageEngineTest, LabelsAndSeriesCoverHeadAndChunks) {
   Open();
   PushRequest request;
   request.tenant = "t";
-  request.streams.push_back({labels::LabelSet::Of({{"job", "api"}, {"env", "prod"}}), {{kT0, "a", {}}}});
-  request.streams.push_back({labels::LabelSet::Of({{"job", "web"}, {"zone", "eu"}}), {{kT0, "b", {}}}});
+  request.streams.push_back(
+      {labels::LabelSet::Of({{"job", "api"}, {"env", "prod"}}), {{kT0, "a", {}}}});
+  request.streams.push_back(
+      {labels::LabelSet::Of({{"job", "web"}, {"zone", "eu"}}), {{kT0, "b", {}}}});
   ASSERT_TRUE(engine_->PushSync(std::move(request)).ok());
   ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
   ASSERT_TRUE(Push("db", {{kT0 + 1, "c"}}).ok());
@@ -381,7 +382,9 @@ TEST_F(StorageEngineTest, BlockFilterSkipsChunkBlocksButNotTheHead) {
   options.chunk.target_block_size = 4096;
   Open(options);
   for (int i = 0; i < 100; ++i) {
-    ASSERT_TRUE(Push("api", {{kT0 + i, (i < 50 ? "line alpha " : "line beta ") + std::string(200, 'x')}}).ok());
+    ASSERT_TRUE(
+        Push("api", {{kT0 + i, (i < 50 ? "line alpha " : "line beta ") + std::string(200, 'x')}})
+            .ok());
   }
   ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
   ASSERT_TRUE(Push("api", {{kT0 + 100, "alpha in the head"}}).ok());
@@ -401,6 +404,36 @@ TEST_F(StorageEngineTest, BlockFilterSkipsChunkBlocksButNotTheHead) {
   EXPECT_GT(it.problems().blocks_filtered, 0u);
   EXPECT_LT(alpha, 51u);  // some alpha blocks were skipped; the head line is always there
   EXPECT_GE(alpha, 1u);
+}
+
+TEST_F(StorageEngineTest, LongScanInsertsOnlyItsFirstBlocksIntoTheCache) {
+  EngineOptions options = Options();
+  options.chunk.target_block_size = 4096;
+  Open(options);
+  // Two partitions, so two chunk pieces of ~5 blocks each.
+  for (int i = 0; i < 100; ++i) {
+    const int64_t ts = kT0 + (i < 50 ? i : kHourNs + i);
+    ASSERT_TRUE(Push("api", {{ts, "line " + std::to_string(i) + std::string(200, 'x')}}).ok());
+  }
+  ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
+  store::BlockCache* cache = engine_->block_cache();
+  ASSERT_NE(cache, nullptr);
+  const uint64_t inserts_before = cache->counters().inserts.load();
+  for (int pass = 0; pass < 2; ++pass) {
+    auto selected = engine_->Select("t", Job("api"), INT64_MIN, INT64_MAX);
+    ASSERT_TRUE(selected.ok());
+    ASSERT_EQ(selected->size(), 1u);
+    size_t lines = 0;
+    for (auto it = (*selected)[0].NewIterator(INT64_MIN, INT64_MAX, Direction::kForward);
+         it.Valid(); it.Next()) {
+      ++lines;
+    }
+    EXPECT_EQ(lines, 100u);
+  }
+  // Two passes over ~10 blocks in two pieces: only the first kCachedBlocksPerIteration of the
+  // first pass were inserted, and the second pass found them in the cache.
+  EXPECT_EQ(cache->counters().inserts.load() - inserts_before, kCachedBlocksPerIteration);
+  EXPECT_GE(cache->counters().hits.load(), kCachedBlocksPerIteration);
 }
 
 TEST_F(StorageEngineTest, CorruptChunkIsSkippedAndTheRestServes) {
@@ -427,8 +460,8 @@ TEST_F(StorageEngineTest, CorruptChunkIsSkippedAndTheRestServes) {
   Open();
   EXPECT_EQ(engine_->recovery().chunks.corrupt_chunks, 1u);
   EXPECT_EQ(engine_->recovery().chunks.chunks, 1u);
-  EXPECT_EQ(Read("api"), (std::vector<std::string>{std::to_string(kHourNs) +
-                                                   ":in the second partition"}));
+  EXPECT_EQ(Read("api"),
+            (std::vector<std::string>{std::to_string(kHourNs) + ":in the second partition"}));
 }
 
 TEST_F(StorageEngineTest, SecondEngineOnTheSameDirectoryIsRefused) {
