@@ -11,14 +11,16 @@ using store::Direction;
 // One stream's blocks in one chunk file, read one block at a time.
 class ChunkPieceSource final : public EntrySource {
  public:
+  // `blocks_loaded` counts ReadBlock calls over all sources of one iteration.
   ChunkPieceSource(const ChunkPiece& piece, int64_t from, int64_t through, Direction direction,
-                   const BlockFilter& filter, IterationState* state)
+                   const BlockFilter& filter, IterationState* state, size_t* blocks_loaded)
       : piece_(piece),
         from_(from),
         through_(through),
         direction_(direction),
         filter_(filter),
-        state_(state) {}
+        state_(state),
+        blocks_loaded_(blocks_loaded) {}
 
   int64_t min_ts() const override { return std::max(from_, piece_.blocks.front().min_ts); }
   int64_t max_ts() const override { return std::min(through_ - 1, piece_.blocks.back().max_ts); }
@@ -57,14 +59,22 @@ class ChunkPieceSource final : public EntrySource {
           piece_.blocks[direction_ == Direction::kForward ? pos_ : n - 1 - pos_];
       if (ref.max_ts < from_ || ref.min_ts >= through_) continue;
       const store::ChunkReader& reader = *piece_.chunk->reader;
-      if (filter_ && !filter_(reader, piece_.stream_index, ref)) {
+      if (filter_.before_read && !filter_.before_read(reader, piece_.stream_index, ref)) {
         ++state_->problems.blocks_filtered;
         continue;
       }
-      auto block = reader.ReadBlock(piece_.stream_index, ref.block_index);
+      store::BlockReadOptions options;
+      options.fill_cache = *blocks_loaded_ < kCachedBlocksPerIteration;
+      if (filter_.after_decompress) options.filter = &filter_.after_decompress;
+      ++*blocks_loaded_;
+      auto block = reader.ReadBlock(piece_.stream_index, ref.block_index, options);
       if (!block.ok()) {
         ++state_->problems.blocks_failed;
         if (state_->problems.first_error.ok()) state_->problems.first_error = block.status();
+        continue;
+      }
+      if (*block == nullptr) {
+        ++state_->problems.blocks_filtered;
         continue;
       }
       const size_t bytes = (*block)->MemoryBytes();
@@ -86,6 +96,7 @@ class ChunkPieceSource final : public EntrySource {
   const BlockFilter& filter_;
   // Shared with the iterator; not touched on destruction (the count dies with the iterator).
   IterationState* const state_;
+  size_t* const blocks_loaded_;
   size_t pos_ = 0;  // blocks walked, in the walk's direction
   std::optional<store::ChunkBlockIterator> block_;
   size_t block_bytes_ = 0;  // block_'s MemoryBytes(), counted in state_->held_block_bytes
@@ -148,12 +159,13 @@ StreamEntryIterator StreamSelection::NewIterator(int64_t from, int64_t through, 
   struct Owned {
     StreamSelection selection;
     BlockFilter filter;
+    size_t blocks_loaded = 0;  // for the cache fill limit
   };
-  auto owned = std::make_shared<Owned>(Owned{*this, std::move(filter)});
+  auto owned = std::make_shared<Owned>(Owned{*this, std::move(filter), 0});
   for (const ChunkPiece& piece : owned->selection.chunks) {
     if (piece.blocks.empty()) continue;
     auto source = std::make_unique<ChunkPieceSource>(piece, from, through, direction, owned->filter,
-                                                     state.get());
+                                                     state.get(), &owned->blocks_loaded);
     if (source->min_ts() > source->max_ts()) continue;
     sources.push_back(std::make_unique<OwningSource>(owned, std::move(source)));
   }

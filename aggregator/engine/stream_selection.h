@@ -9,7 +9,14 @@
 //
 // Blocks are read lazily, one at a time per chunk, when the walk reaches their time range (a
 // query with a small limit touches only the blocks it returns). A BlockFilter lets the planner
-// skip blocks before they are read, e.g. by bloom checks (ChunkReader::BlockMayContainLiteral).
+// skip blocks before they are read, e.g. by bloom checks (ChunkReader::BlockMayContainLiteral),
+// and after they are decompressed but before their entries are parsed, e.g. when the block's
+// bytes do not contain a literal every returned line must contain.
+//
+// Block cache: an iteration inserts only the first kCachedBlocksPerIteration blocks it reads
+// (over all its chunk pieces) into the shared BlockCache; later blocks are looked up in the
+// cache but not inserted (BlockReadOptions::fill_cache), so a long scan keeps its memory flat
+// and does not evict the blocks that short queries (recent entries, small limits) re-read.
 // A block that fails to read (corrupt, I/O error) is skipped; the iterator counts it and keeps
 // the first error, so one damaged block costs its entries, not the query.
 //
@@ -28,11 +35,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "aggregator/engine/chunk_catalog.h"
 #include "aggregator/index/partition_index.h"
 #include "aggregator/store/chunk_block.h"
+#include "aggregator/store/chunk_reader.h"
 #include "aggregator/store/head_stream.h"
 #include "shared/labels/label_set.h"
 #include "shared/status/status.h"
@@ -48,8 +58,24 @@ struct ChunkPiece {
 
 // Decides before a block is read whether a query needs it; false skips the block. Called on
 // the iterating thread; must not throw.
-using BlockFilter = std::function<bool(const store::ChunkReader& reader, uint32_t stream_index,
-                                       const index::BlockRef& block)>;
+using BlockRefFilter = std::function<bool(const store::ChunkReader& reader, uint32_t stream_index,
+                                          const index::BlockRef& block)>;
+
+// The two chances a query has to skip a chunk block; either may be empty. A skipped block
+// counts in ReadProblems::blocks_filtered. Converts from a BlockRefFilter callable.
+struct BlockFilter {
+  BlockFilter() = default;
+  template <typename F>
+  requires std::is_invocable_r_v<bool, F&, const store::ChunkReader&, uint32_t,
+                                 const index::BlockRef&>
+  BlockFilter(F before) : before_read(std::move(before)) {}  // NOLINT: implicit on purpose
+
+  BlockRefFilter before_read;                       // from the directory and bloom
+  store::DecompressedBlockFilter after_decompress;  // from the decompressed bytes
+};
+
+// Blocks one iteration (NewIterator) may insert into the BlockCache.
+inline constexpr size_t kCachedBlocksPerIteration = 2;
 
 class StreamEntryIterator;
 
@@ -81,7 +107,7 @@ class EntrySource {
 
 // What an iteration skipped.
 struct ReadProblems {
-  uint64_t blocks_filtered = 0;  // skipped by the BlockFilter
+  uint64_t blocks_filtered = 0;  // skipped by either hook of the BlockFilter
   uint64_t blocks_failed = 0;    // could not be read or decoded: their entries are missing
   Status first_error;            // of the failed blocks
 };

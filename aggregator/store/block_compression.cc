@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <cassert>
+#include <cstring>
 #include <string>
 
 namespace silt::store {
@@ -70,16 +71,20 @@ Status BlockCompressor::Compress(std::string_view input, std::string* out) {
 Status DecompressBlock(Codec codec, std::string_view input, size_t uncompressed_size,
                        std::string* out) {
   out->resize(uncompressed_size);
+  return DecompressBlock(codec, input, uncompressed_size, out->data());
+}
+
+Status DecompressBlock(Codec codec, std::string_view input, size_t uncompressed_size, char* out) {
   if (codec == Codec::kNone) {
     if (input.size() != uncompressed_size) {
       return Status::Corruption("uncompressed block holds " + std::to_string(input.size()) +
                                 " bytes, expected " + std::to_string(uncompressed_size));
     }
-    out->assign(input);
+    if (uncompressed_size != 0) std::memcpy(out, input.data(), uncompressed_size);
     return Status::Ok();
   }
   if (codec == Codec::kLz4) {
-    int n = LZ4_decompress_safe(input.data(), out->data(), static_cast<int>(input.size()),
+    int n = LZ4_decompress_safe(input.data(), out, static_cast<int>(input.size()),
                                 static_cast<int>(uncompressed_size));
     if (n < 0 || static_cast<size_t>(n) != uncompressed_size) {
       return Status::Corruption("lz4 block does not decompress to the expected " +
@@ -87,7 +92,7 @@ Status DecompressBlock(Codec codec, std::string_view input, size_t uncompressed_
     }
     return Status::Ok();
   }
-  size_t n = ZSTD_decompress(out->data(), out->size(), input.data(), input.size());
+  size_t n = ZSTD_decompress(out, uncompressed_size, input.data(), input.size());
   if (ZSTD_isError(n)) {
     return Status::Corruption(std::string("zstd block is malformed: ") + ZSTD_getErrorName(n));
   }

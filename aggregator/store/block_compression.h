@@ -47,5 +47,9 @@ size_t MaxCompressedSize(Codec codec, size_t uncompressed_size);
 // Corruption naming the codec when the input is malformed or the size differs.
 Status DecompressBlock(Codec codec, std::string_view input, size_t uncompressed_size,
                        std::string* out);
+// As above, writing exactly `uncompressed_size` bytes to `out`, which must have room for them
+// and may hold anything before (it is never read or zero-filled first). On error `out` holds
+// unspecified bytes.
+Status DecompressBlock(Codec codec, std::string_view input, size_t uncompressed_size, char* out);
 
 }  // namespace silt::store

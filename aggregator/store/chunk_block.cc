@@ -1,6 +1,7 @@
 #include "aggregator/store/chunk_block.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "aggregator/store/binary_coding.h"
@@ -17,16 +18,24 @@ Status EntryError(size_t index, size_t offset, std::string_view problem) {
 
 Result<std::shared_ptr<const ChunkBlock>> ChunkBlock::Parse(std::string data,
                                                             const BlockInfo& info) {
+  auto copy = std::make_unique_for_overwrite<char[]>(data.size());
+  std::memcpy(copy.get(), data.data(), data.size());
+  return Parse(std::move(copy), data.size(), info);
+}
+
+Result<std::shared_ptr<const ChunkBlock>> ChunkBlock::Parse(std::unique_ptr<char[]> data,
+                                                            size_t size, const BlockInfo& info) {
   std::shared_ptr<ChunkBlock> block(new ChunkBlock());
   block->data_ = std::move(data);
+  block->data_size_ = size;
   SILT_RETURN_IF_ERROR(block->ParseEntries(info));
   return std::shared_ptr<const ChunkBlock>(std::move(block));
 }
 
 Status ChunkBlock::ParseEntries(const BlockInfo& info) {
-  ByteReader reader(data_);
+  ByteReader reader(data());
   // Each entry takes at least 3 bytes, so a corrupt count cannot make us reserve much.
-  entries_.reserve(std::min<size_t>(info.entry_count, data_.size() / 3));
+  entries_.reserve(std::min<size_t>(info.entry_count, data_size_ / 3));
   if (info.min_ts > info.max_ts) return EntryError(0, 0, "block time range is inverted");
   // Unsigned arithmetic: max_ts - min_ts may exceed INT64_MAX.
   uint64_t ts = static_cast<uint64_t>(info.min_ts);
@@ -53,7 +62,7 @@ Status ChunkBlock::ParseEntries(const BlockInfo& info) {
       }
     }
     entries_.push_back(
-        EntryRef{static_cast<int64_t>(ts), static_cast<uint32_t>(line.data() - data_.data()),
+        EntryRef{static_cast<int64_t>(ts), static_cast<uint32_t>(line.data() - data_.get()),
                  static_cast<uint32_t>(line.size()), static_cast<uint32_t>(metadata_offset),
                  static_cast<uint32_t>(metadata_count)});
   }
@@ -66,7 +75,7 @@ Status ChunkBlock::ParseEntries(const BlockInfo& info) {
 
 void ChunkBlock::AppendMetadata(size_t i, std::vector<labels::LabelView>* out) const {
   const EntryRef& entry = entries_[i];
-  ByteReader reader(std::string_view(data_).substr(entry.metadata_offset));
+  ByteReader reader(data().substr(entry.metadata_offset));
   uint64_t count = 0;
   reader.ReadVarint64(&count);  // equals entry.metadata_count: Parse checked every byte
   for (uint32_t m = 0; m < entry.metadata_count; ++m) {

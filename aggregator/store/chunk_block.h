@@ -2,6 +2,9 @@
 // its entries so they can be read in either direction and found by timestamp. This is what the
 // BlockCache holds. ChunkBlockIterator walks one block forward or backward.
 //
+// The bytes live in a heap buffer that is never zero-filled (ChunkReader decompresses straight
+// into it), so reading a block costs one allocation and no memset.
+//
 // Thread-safety: a ChunkBlock is immutable after Parse and shared (shared_ptr) between readers
 // and the cache; any number of threads may read it. An iterator is used by one thread.
 #pragma once
@@ -30,13 +33,20 @@ class ChunkBlock {
   // index and byte offset) when the bytes do not hold exactly info.entry_count well-formed
   // entries in timestamp order spanning exactly [info.min_ts, info.max_ts].
   static Result<std::shared_ptr<const ChunkBlock>> Parse(std::string data, const BlockInfo& info);
+  // As above, taking ownership of `size` bytes at `data` (e.g. from
+  // std::make_unique_for_overwrite<char[]>) without copying them.
+  static Result<std::shared_ptr<const ChunkBlock>> Parse(std::unique_ptr<char[]> data, size_t size,
+                                                         const BlockInfo& info);
 
   size_t size() const { return entries_.size(); }
   // Accessors take an index < size(). Views point into this block and live as long as it.
   int64_t timestamp(size_t i) const { return entries_[i].ts; }
   std::string_view line(size_t i) const {
-    return std::string_view(data_).substr(entries_[i].line_offset, entries_[i].line_size);
+    return data().substr(entries_[i].line_offset, entries_[i].line_size);
   }
+  // The whole decompressed block (docs/formats/chunk.md "Blocks"): every entry's header, line
+  // and structured metadata, back to back.
+  std::string_view data() const { return std::string_view(data_.get(), data_size_); }
   size_t metadata_count(size_t i) const { return entries_[i].metadata_count; }
   // Appends the structured metadata pairs of entry `i`, in the order they were written.
   void AppendMetadata(size_t i, std::vector<labels::LabelView>* out) const;
@@ -48,7 +58,7 @@ class ChunkBlock {
 
   // Heap bytes held, as charged to the BlockCache.
   size_t MemoryBytes() const {
-    return sizeof(*this) + data_.capacity() + entries_.capacity() * sizeof(EntryRef);
+    return sizeof(*this) + data_size_ + entries_.capacity() * sizeof(EntryRef);
   }
 
  private:
@@ -63,7 +73,8 @@ class ChunkBlock {
   ChunkBlock() = default;
   Status ParseEntries(const BlockInfo& info);
 
-  std::string data_;
+  std::unique_ptr<char[]> data_;
+  size_t data_size_ = 0;
   std::vector<EntryRef> entries_;
 };
 

@@ -45,7 +45,11 @@ Result<std::unique_ptr<ChunkReader>> ChunkReader::Open(const fs::RandomAccessFil
 
 Status ChunkReader::ReadExact(uint64_t offset, size_t size, std::string* out) const {
   out->resize(size);
-  SILT_ASSIGN_OR_RETURN(size_t n, file_->Read(offset, size, out->data()));
+  return ReadExact(offset, size, out->data());
+}
+
+Status ChunkReader::ReadExact(uint64_t offset, size_t size, char* out) const {
+  SILT_ASSIGN_OR_RETURN(size_t n, file_->Read(offset, size, out));
   if (n != size) {
     return Status::Corruption("chunk " + path() + ": wanted " + std::to_string(size) +
                               " bytes at offset " + std::to_string(offset) + " but the file ends" +
@@ -186,38 +190,58 @@ Status ChunkReader::BlockError(size_t stream_index, size_t block_index, uint64_t
                             std::string(problem) + "; the chunk's other blocks stay readable");
 }
 
-Result<std::shared_ptr<const ChunkBlock>> ChunkReader::DecodeBlock(const BlockInfo& info,
-                                                                   std::string compressed) const {
+Result<std::shared_ptr<const ChunkBlock>> ChunkReader::DecodeBlock(
+    const BlockInfo& info, std::string_view compressed,
+    const DecompressedBlockFilter* filter) const {
   uint64_t computed = hash::Xxh3(compressed);
   if (computed != info.checksum) {
     return Status::Corruption("checksum mismatch (directory says " + Hex(info.checksum) +
                               ", computed " + Hex(computed) + ")");
   }
-  std::string data;
-  SILT_RETURN_IF_ERROR(DecompressBlock(header_.codec, compressed, info.uncompressed_size, &data));
-  return ChunkBlock::Parse(std::move(data), info);
+  // Not zero-filled: the codec overwrites every byte (or the block is refused).
+  auto data = std::make_unique_for_overwrite<char[]>(info.uncompressed_size);
+  SILT_RETURN_IF_ERROR(
+      DecompressBlock(header_.codec, compressed, info.uncompressed_size, data.get()));
+  if (filter != nullptr && !(*filter)(std::string_view(data.get(), info.uncompressed_size))) {
+    return std::shared_ptr<const ChunkBlock>();
+  }
+  return ChunkBlock::Parse(std::move(data), info.uncompressed_size, info);
 }
 
 Result<std::shared_ptr<const ChunkBlock>> ChunkReader::ReadBlock(size_t stream_index,
                                                                  size_t block_index) const {
+  return ReadBlock(stream_index, block_index, BlockReadOptions{});
+}
+
+Result<std::shared_ptr<const ChunkBlock>> ChunkReader::ReadBlock(
+    size_t stream_index, size_t block_index, const BlockReadOptions& options) const {
   assert(stream_index < streams_.size() && block_index < streams_[stream_index].blocks.size());
   const BlockInfo& info = streams_[stream_index].blocks[block_index];
   if (options_.cache != nullptr) {
     if (auto cached = options_.cache->Lookup(file_id_, info.offset)) {
       Count(&ChunkReadCounters::block_cache_hits);
+      if (options.filter != nullptr && !(*options.filter)(cached->data())) {
+        Count(&ChunkReadCounters::blocks_rejected);
+        return std::shared_ptr<const ChunkBlock>();
+      }
       return cached;
     }
   }
-  std::string compressed;
-  SILT_RETURN_IF_ERROR(ReadExact(info.offset, info.compressed_size, &compressed));
+  auto compressed = std::make_unique_for_overwrite<char[]>(info.compressed_size);
+  SILT_RETURN_IF_ERROR(ReadExact(info.offset, info.compressed_size, compressed.get()));
   Count(&ChunkReadCounters::blocks_read);
-  Count(&ChunkReadCounters::block_bytes_read, compressed.size());
-  Result<std::shared_ptr<const ChunkBlock>> block = DecodeBlock(info, std::move(compressed));
+  Count(&ChunkReadCounters::block_bytes_read, info.compressed_size);
+  Result<std::shared_ptr<const ChunkBlock>> block =
+      DecodeBlock(info, std::string_view(compressed.get(), info.compressed_size), options.filter);
   if (!block.ok()) {
     Count(&ChunkReadCounters::corrupt_blocks);
     return BlockError(stream_index, block_index, info.offset, block.status().message());
   }
-  if (options_.cache != nullptr) options_.cache->Insert(file_id_, info.offset, *block);
+  if (*block == nullptr) {
+    Count(&ChunkReadCounters::blocks_rejected);
+  } else if (options_.cache != nullptr && options.fill_cache) {
+    options_.cache->Insert(file_id_, info.offset, *block);
+  }
   return block;
 }
 

@@ -1,7 +1,10 @@
 // ChunkReader: reads a chunk file (docs/formats/chunk.md). Open reads only the footer, the header
 // and the stream directory and verifies their checksums and invariants; blocks and bloom filters
 // are read on demand, one at a time, so a query touches only the blocks it needs. Decompressed
-// blocks go through the shared BlockCache when one is given.
+// blocks go through the shared BlockCache when one is given; a read may ask not to insert what
+// it decompresses (BlockReadOptions::fill_cache, for one-pass scans) and may reject a block
+// from its decompressed bytes before the entries are parsed (BlockReadOptions::filter). Block
+// bytes are read and decompressed into buffers that are never zero-filled.
 //
 // Damage is contained: a corrupt footer, header or directory makes Open fail with Corruption
 // (the caller skips this chunk and goes on with the others); a corrupt block or bloom makes only
@@ -15,6 +18,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -39,9 +43,24 @@ struct ChunkReadCounters {
   std::atomic<uint64_t> blocks_read{0};       // read from the file and decompressed
   std::atomic<uint64_t> block_bytes_read{0};  // compressed bytes of those blocks
   std::atomic<uint64_t> block_cache_hits{0};
+  std::atomic<uint64_t> blocks_rejected{0};  // by BlockReadOptions::filter (read or cached)
   std::atomic<uint64_t> corrupt_blocks{0};
   std::atomic<uint64_t> blooms_read{0};
   std::atomic<uint64_t> corrupt_blooms{0};
+};
+
+// Sees a block's decompressed bytes (docs/formats/chunk.md "Blocks": entry headers, lines and
+// structured metadata back to back) before they are parsed; false means no entry of the block
+// is needed. Called on the reading thread; must not throw or keep the view.
+using DecompressedBlockFilter = std::function<bool(std::string_view block_bytes)>;
+
+// How one ReadBlock call uses the cache and whether it may reject the block.
+struct BlockReadOptions {
+  // False: a cached block is still used, but a block read from the file is not inserted, so a
+  // one-pass scan does not evict what other queries need.
+  bool fill_cache = true;
+  // Optional; must outlive the call. Also applied to a block found in the cache.
+  const DecompressedBlockFilter* filter = nullptr;
 };
 
 struct ChunkReaderOptions {
@@ -80,6 +99,10 @@ class ChunkReader {
   // checksum, compression or entries are bad; IOError when reading fails.
   Result<std::shared_ptr<const ChunkBlock>> ReadBlock(size_t stream_index,
                                                       size_t block_index) const;
+  // As above with `options`; nullptr (not an error) when options.filter rejected the block, in
+  // which case its entries were not parsed (the checksum and decompression were checked).
+  Result<std::shared_ptr<const ChunkBlock>> ReadBlock(size_t stream_index, size_t block_index,
+                                                      const BlockReadOptions& options) const;
   // The block's bloom filter, or nullopt when it was written without one. Corruption as for
   // ReadBlock; the block itself may still be readable.
   Result<std::optional<bloom::BloomFilter>> ReadBloom(size_t stream_index,
@@ -94,15 +117,19 @@ class ChunkReader {
   ChunkReader(const fs::RandomAccessFile* file, ChunkReaderOptions options);
 
   Status ReadExact(uint64_t offset, size_t size, std::string* out) const;
+  // Reads exactly `size` bytes into `out`, which has room for them.
+  Status ReadExact(uint64_t offset, size_t size, char* out) const;
   Status Load();
   Status LoadFooter(uint64_t file_size);
   Status LoadHeader();
   Status LoadDirectory();
   Status CheckDirectoryAgainstFooter() const;
   Status CheckBlockPlacement(const StreamInfo& stream, size_t block_index) const;
-  // Verifies, decompresses and parses one block's bytes; Corruption without location.
-  Result<std::shared_ptr<const ChunkBlock>> DecodeBlock(const BlockInfo& info,
-                                                        std::string compressed) const;
+  // Verifies, decompresses and (unless `filter` rejects the bytes: nullptr) parses one block's
+  // bytes; Corruption without location.
+  Result<std::shared_ptr<const ChunkBlock>> DecodeBlock(
+      const BlockInfo& info, std::string_view compressed,
+      const DecompressedBlockFilter* filter) const;
   Status BlockError(size_t stream_index, size_t block_index, uint64_t offset,
                     std::string_view problem) const;
   void Count(std::atomic<uint64_t> ChunkReadCounters::*counter, uint64_t n = 1) const;

@@ -1,5 +1,7 @@
 #include "aggregator/logql/exec/query_plan.h"
 
+#include <string.h>
+
 #include <variant>
 
 #include "aggregator/bloom/bloom_query.h"
@@ -25,6 +27,25 @@ std::vector<std::string> LiteralGroup(const LineFilter& filter) {
     group.push_back(term.value);
   }
   return group;
+}
+
+// The literals of a `|=` filter as a group for the decompressed-block check, or an empty group.
+std::vector<std::string> ScanGroup(const LineFilter& filter) {
+  std::vector<std::string> group;
+  if (filter.op != LineFilterOp::kContains) return group;
+  for (const LineFilterTerm& term : filter.terms) {
+    if (term.is_ip || term.value.empty()) return {};
+    group.push_back(term.value);
+  }
+  return group;
+}
+
+// Whether some literal of `group` occurs anywhere in `bytes` (one memmem pass per literal).
+bool GroupInBytes(std::string_view bytes, const std::vector<std::string>& group) {
+  for (const std::string& literal : group) {
+    if (memmem(bytes.data(), bytes.size(), literal.data(), literal.size()) != nullptr) return true;
+  }
+  return false;
 }
 
 // Whether some literal of `group` may occur in the block. A bloom that cannot be read proves
@@ -67,6 +88,9 @@ Result<LogQueryPlan> PlanLogQuery(const LogQuery& query, const LogQueryRange& ra
     if (filter == nullptr) continue;
     std::vector<std::string> group = LiteralGroup(*filter);
     if (!group.empty()) plan.required_literals.push_back(std::move(group));
+    if (std::vector<std::string> scan = ScanGroup(*filter); !scan.empty()) {
+      plan.scan_literals.push_back(std::move(scan));
+    }
   }
   return plan;
 }
@@ -74,8 +98,9 @@ Result<LogQueryPlan> PlanLogQuery(const LogQuery& query, const LogQueryRange& ra
 engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
                                     BlockCounters* counters) {
   const bool skip = use_blooms && !plan.required_literals.empty();
-  return [&plan, skip, counters](const store::ChunkReader& reader, uint32_t stream_index,
-                                 const index::BlockRef& block) {
+  engine::BlockFilter filter = [&plan, skip, counters](const store::ChunkReader& reader,
+                                                       uint32_t stream_index,
+                                                       const index::BlockRef& block) {
     if (skip) {
       for (const std::vector<std::string>& group : plan.required_literals) {
         if (!GroupMayMatch(reader, stream_index, block, group, counters)) {
@@ -88,6 +113,18 @@ engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
     counters->chunks_read.insert(&reader);
     return true;
   };
+  if (plan.scan_literals.empty()) return filter;
+  filter.after_decompress = [&plan, counters](std::string_view bytes) {
+    for (const std::vector<std::string>& group : plan.scan_literals) {
+      if (!GroupInBytes(bytes, group)) {
+        --counters->blocks_read;  // let through by before_read, now proven to hold no match
+        ++counters->blocks_skipped;
+        return false;
+      }
+    }
+    return true;
+  };
+  return filter;
 }
 
 }  // namespace silt::logql::exec

@@ -26,8 +26,8 @@ namespace silt::logql::exec {
 
 // What the caller asks for besides the query text (Loki's query_range parameters).
 struct LogQueryRange {
-  int64_t from = 0;     // inclusive, ns since the epoch
-  int64_t through = 0;  // exclusive
+  int64_t from = 0;                                          // inclusive, ns since the epoch
+  int64_t through = 0;                                       // exclusive
   store::Direction direction = store::Direction::kBackward;  // Loki's default
   size_t limit = 100;                                        // Loki's default
 };
@@ -38,6 +38,9 @@ struct LogQueryPlan {
   // Groups of `or`-ed literals; every line the query returns contains one literal of each
   // group. Only groups whose every literal has a bloom-checkable token are kept.
   std::vector<std::vector<std::string>> required_literals;
+  // The same groups without the bloom restriction (every non-empty `|=` literal, no ip()):
+  // a block whose decompressed bytes hold no literal of some group holds no returned line.
+  std::vector<std::vector<std::string>> scan_literals;
 };
 
 // InvalidArgument when the range is empty (from >= through) or the limit is 0, with Loki's
@@ -47,15 +50,17 @@ Result<LogQueryPlan> PlanLogQuery(const LogQuery& query, const LogQueryRange& ra
 
 // Block counts of the filters made by MakeBlockFilter for one query.
 struct BlockCounters {
-  uint64_t blocks_read = 0;       // let through (the iterator then reads them)
-  uint64_t blocks_skipped = 0;    // proven by a bloom to hold no match
-  uint64_t bloom_errors = 0;      // bloom unreadable: the block was read instead
+  uint64_t blocks_read = 0;     // let through (the iterator then reads them)
+  uint64_t blocks_skipped = 0;  // proven by a bloom to hold no match
+  uint64_t bloom_errors = 0;    // bloom unreadable: the block was read instead
   // Chunk files with at least one block let through (Loki's "chunks downloaded").
   std::unordered_set<const store::ChunkReader*> chunks_read;
 };
 
 // A filter that counts every block in `counters` and, when `use_blooms`, skips blocks by
-// `plan.required_literals`. `plan` and `counters` must outlive the filter.
+// `plan.required_literals`; always (it is exact) skips decompressed blocks whose bytes lack
+// every literal of a group of `plan.scan_literals`, counted as skipped, not read.
+// `plan` and `counters` must outlive the filter.
 engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
                                     BlockCounters* counters);
 

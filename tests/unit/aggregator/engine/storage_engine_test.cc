@@ -436,6 +436,36 @@ TEST_F(StorageEngineTest, IteratorReportsTheBlocksItHolds) {
   EXPECT_EQ(it.held_block_bytes(), 0u);
 }
 
+TEST_F(StorageEngineTest, LongScanInsertsOnlyItsFirstBlocksIntoTheCache) {
+  EngineOptions options = Options();
+  options.chunk.target_block_size = 4096;
+  Open(options);
+  // Two partitions, so two chunk pieces of ~5 blocks each.
+  for (int i = 0; i < 100; ++i) {
+    const int64_t ts = kT0 + (i < 50 ? i : kHourNs + i);
+    ASSERT_TRUE(Push("api", {{ts, "line " + std::to_string(i) + std::string(200, 'x')}}).ok());
+  }
+  ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
+  store::BlockCache* cache = engine_->block_cache();
+  ASSERT_NE(cache, nullptr);
+  const uint64_t inserts_before = cache->counters().inserts.load();
+  for (int pass = 0; pass < 2; ++pass) {
+    auto selected = engine_->Select("t", Job("api"), INT64_MIN, INT64_MAX);
+    ASSERT_TRUE(selected.ok());
+    ASSERT_EQ(selected->size(), 1u);
+    size_t lines = 0;
+    for (auto it = (*selected)[0].NewIterator(INT64_MIN, INT64_MAX, Direction::kForward);
+         it.Valid(); it.Next()) {
+      ++lines;
+    }
+    EXPECT_EQ(lines, 100u);
+  }
+  // Two passes over ~10 blocks in two pieces: only the first kCachedBlocksPerIteration of the
+  // first pass were inserted, and the second pass found them in the cache.
+  EXPECT_EQ(cache->counters().inserts.load() - inserts_before, kCachedBlocksPerIteration);
+  EXPECT_GE(cache->counters().hits.load(), kCachedBlocksPerIteration);
+}
+
 TEST_F(StorageEngineTest, CorruptChunkIsSkippedAndTheRestServes) {
   Open();
   ASSERT_TRUE(Push("api", {{kT0, "in the first partition"}}).ok());

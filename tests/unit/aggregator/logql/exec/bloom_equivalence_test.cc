@@ -3,6 +3,8 @@
 // negations), parsers, label filters and line_format before or after the filters, both
 // directions, random limits and ranges - each run with block skipping and without, over chunk
 // files of many small blocks plus head data. Words are clustered in time, so blooms do skip.
+// A third run per query has blooms off but the literal prefilter on (query_plan.h
+// scan_literals); the reference run has neither.
 
 #include <gtest/gtest.h>
 
@@ -172,6 +174,7 @@ TEST_F(BloomEquivalenceTest, ResultsAreIdenticalWithBloomsOnAndOff) {
   QueryGenerator gen(2026);
   const std::vector<size_t> limits = {1, 7, 100, 1000, 5000};
   uint64_t skipped = 0;
+  uint64_t prefilter_skipped = 0;
   uint64_t non_empty = 0;
   for (int n = 0; n < kQueries; ++n) {
     const std::string text = gen.Next();
@@ -191,17 +194,26 @@ TEST_F(BloomEquivalenceTest, ResultsAreIdenticalWithBloomsOnAndOff) {
     ASSERT_TRUE(plan.ok()) << plan.status();
     auto with = ExecuteLogQuery(*engine_, "fake", *plan, **pipeline,
                                 ExecutorOptions{.use_blooms = true, .clock = &clock_});
-    auto without = ExecuteLogQuery(*engine_, "fake", *plan, **pipeline,
+    // The literal prefilter alone (blooms off), and no skipping at all (no scan literals).
+    auto prefiltered = ExecuteLogQuery(*engine_, "fake", *plan, **pipeline,
+                                       ExecutorOptions{.use_blooms = false, .clock = &clock_});
+    LogQueryPlan unfiltered = *plan;
+    unfiltered.scan_literals.clear();
+    auto without = ExecuteLogQuery(*engine_, "fake", unfiltered, **pipeline,
                                    ExecutorOptions{.use_blooms = false, .clock = &clock_});
     ASSERT_TRUE(with.ok()) << with.status();
+    ASSERT_TRUE(prefiltered.ok()) << prefiltered.status();
     ASSERT_TRUE(without.ok()) << without.status();
     ASSERT_EQ(Rows(*with), Rows(*without));
+    ASSERT_EQ(Rows(*prefiltered), Rows(*without));
     EXPECT_EQ(without->stats.blocks_skipped_by_bloom, 0u);
     skipped += with->stats.blocks_skipped_by_bloom;
+    prefilter_skipped += prefiltered->stats.blocks_skipped_by_bloom;
     if (!with->streams.empty()) ++non_empty;
   }
   // The comparison means something only if blooms did skip and queries did find lines.
   EXPECT_GT(skipped, 1000u);
+  EXPECT_GT(prefilter_skipped, 1000u);
   EXPECT_GT(non_empty, static_cast<uint64_t>(kQueries) / 10);
 }
 
