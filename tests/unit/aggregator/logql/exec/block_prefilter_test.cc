@@ -83,14 +83,8 @@ class BlockPrefilterTest : public ::testing::Test {
 
   // Pushes (ts offset from kT0, line) pairs as {job="app"} and flushes them to a chunk file.
   void PushAndFlush(const std::vector<std::pair<int64_t, std::string>>& lines) {
-    engine::PushRequest request;
-    request.tenant = "fake";
-    engine::PushStream stream{labels::LabelSet::Of({{"job", "app"}}), {}};
-    for (const auto& [offset, line] : lines) stream.entries.push_back({kT0 + offset, line, {}});
-    request.streams.push_back(std::move(stream));
-    auto outcome = engine_->PushSync(std::move(request));
-    ASSERT_TRUE(outcome.ok()) << outcome.status();
-    ASSERT_EQ(outcome->rejected, 0u);
+    ASSERT_TRUE(
+        logql::testing::PushLines(*engine_, labels::LabelSet::Of({{"job", "app"}}), kT0, lines));
     ASSERT_TRUE(engine_->Flush(engine::StorageEngine::FlushScope::kAll).ok());
   }
 

@@ -37,14 +37,8 @@ class LogQueryExecutorTest : public ::testing::Test {
 
   // Pushes (ts offset from kT0, line) pairs as one stream {job=<job>}.
   void Push(const std::string& job, const std::vector<std::pair<int64_t, std::string>>& lines) {
-    engine::PushRequest request;
-    request.tenant = "fake";
-    engine::PushStream stream{labels::LabelSet::Of({{"job", job}}), {}};
-    for (const auto& [offset, line] : lines) stream.entries.push_back({kT0 + offset, line, {}});
-    request.streams.push_back(std::move(stream));
-    auto outcome = engine_->PushSync(std::move(request));
-    ASSERT_TRUE(outcome.ok()) << outcome.status();
-    ASSERT_EQ(outcome->rejected, 0u);
+    ASSERT_TRUE(
+        logql::testing::PushLines(*engine_, labels::LabelSet::Of({{"job", job}}), kT0, lines));
   }
 
   // `prefilter` false clears the plan's scan_literals: no block is skipped after decompression.

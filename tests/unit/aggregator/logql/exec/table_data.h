@@ -35,6 +35,24 @@ inline Result<std::unique_ptr<engine::StorageEngine>> OpenTestEngine(fs::FileSys
   return engine::StorageEngine::Open(options);
 }
 
+// Pushes `lines` (timestamp offset from `base_ns`, text) as one stream of tenant "fake" and
+// waits until they are durable; fails unless every entry was accepted.
+inline ::testing::AssertionResult PushLines(
+    engine::StorageEngine& engine, const labels::LabelSet& labels, int64_t base_ns,
+    const std::vector<std::pair<int64_t, std::string>>& lines) {
+  engine::PushRequest request;
+  request.tenant = "fake";
+  engine::PushStream stream{labels, {}};
+  for (const auto& [offset, text] : lines) stream.entries.push_back({base_ns + offset, text, {}});
+  request.streams.push_back(std::move(stream));
+  auto outcome = engine.PushSync(std::move(request));
+  if (!outcome.ok()) return ::testing::AssertionFailure() << outcome.status();
+  if (outcome->rejected != 0) {
+    return ::testing::AssertionFailure() << outcome->rejected << " entries rejected";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 // The data directives: `stream {labels}` starts a stream, `entry <time> <line>` adds an entry
 // (time parsed by the runner's `parse_time`, relative to `base_ns`), `flush` writes everything
 // to chunk files. Entries are pushed when a stream, flush or query directive follows.
@@ -68,16 +86,7 @@ class TableData {
   // Pushes the entries of the current stream not pushed yet.
   void PushPending() {
     if (pending_.empty()) return;
-    engine::PushRequest request;
-    request.tenant = "fake";
-    engine::PushStream stream{stream_, {}};
-    for (const auto& [offset, text] : pending_) {
-      stream.entries.push_back({base_ns_ + offset, text, {}});
-    }
-    request.streams.push_back(std::move(stream));
-    auto outcome = engine_->PushSync(std::move(request));
-    ASSERT_TRUE(outcome.ok()) << outcome.status();
-    EXPECT_EQ(outcome->rejected, 0u);
+    EXPECT_TRUE(PushLines(*engine_, stream_, base_ns_, pending_));
     pending_.clear();
   }
 
