@@ -24,17 +24,15 @@
 #include <span>
 #include <vector>
 
+#include "aggregator/engine/push_request.h"
 #include "protocol/messages.h"
 
 namespace silt::server {
 
 class SourceOrder {
  public:
-  struct Range {
-    uint64_t source_id = 0;
-    uint64_t start = 0;
-    uint64_t end = 0;
-  };
+  // A batch's byte range of one source, as the engine takes it.
+  using Range = engine::SourceRange;
   // A source that holds a batch back: the batch's range starts at `start`, past `resume_at`.
   struct Blocked {
     uint64_t source_id = 0;
