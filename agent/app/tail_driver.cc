@@ -98,6 +98,7 @@ void TailDriver::OnPathsChanged(const std::vector<std::string>& paths) {
 
 Status TailDriver::SavePositions() {
   files_opened_at_save_ = tailers_->files_opened();
+  sources_at_save_ = tailers_->sources_started();
   Status status = tailers_->Flush(clock_->WallNanos());
   if (after_call_ && !closed_) after_call_();
   if (!status.ok()) {
@@ -111,12 +112,17 @@ Status TailDriver::SavePositions() {
   return status;
 }
 
-// A file tracked for the first time (a new file, or app.log recreated by a rotation) is written
-// to the positions file at once rather than at the next save_interval: if the agent dies and
-// the file is rotated away before it restarts, the saved identity is what lets the restarted
-// agent find it under its new name and read it.
+// A file tracked anew (a new file, app.log recreated by a rotation, a file continued in its
+// copy) or a new source (also a truncated file read again from its start) is written to the
+// positions file at once rather than at the next save_interval: if the agent dies and the file is
+// rotated away before it restarts, the saved identity is what lets the restarted agent find it
+// under its new name, and the saved id is what lets the aggregator recognise lines it already
+// stored (a restarted agent would otherwise give them a new id).
 void TailDriver::SaveIfNewSources() {
-  if (closed_ || tailers_->files_opened() == files_opened_at_save_) return;
+  if (closed_ || (tailers_->files_opened() == files_opened_at_save_ &&
+                  tailers_->sources_started() == sources_at_save_)) {
+    return;
+  }
   SavePositions().IgnoreError();  // logged
 }
 

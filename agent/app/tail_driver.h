@@ -81,6 +81,7 @@ class TailDriver final : public DiscoveryListener {
   uv_timer_t* save_timer_ = nullptr;
   bool first_rescan_done_ = false;
   uint64_t files_opened_at_save_ = 0;  // TailerSet::files_opened() when positions were saved
+  uint64_t sources_at_save_ = 0;       // TailerSet::sources_started() then
   bool paused_ = false;
   bool closed_ = false;
   bool save_failing_ = false;

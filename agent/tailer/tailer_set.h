@@ -154,6 +154,11 @@ class TailerSet {
   TailerStats stats() const;
   // stats().files_opened without the per-file work stats() does (for callers on every poll).
   uint64_t files_opened() const { return stats_.files_opened; }
+  // How many source ids were handed out (new files, rotated files found, truncated files read
+  // again as new sources). A new id must reach the positions file before the agent dies: a
+  // restarted agent that does not know it reads the same bytes again under another id, and the
+  // aggregator cannot tell them for repeats.
+  uint64_t sources_started() const { return sources_started_; }
   // The events since the last call (at most 1024 are kept; the rest are counted as dropped).
   std::vector<TailerEvent> TakeEvents();
 
@@ -255,6 +260,7 @@ class TailerSet {
   size_t active_cursor_ = 0;
   bool started_ = false;
   TailerStats stats_;
+  uint64_t sources_started_ = 0;  // NewSourceId calls
   std::vector<TailerEvent> events_;
 };
 

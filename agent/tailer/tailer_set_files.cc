@@ -313,6 +313,7 @@ uint64_t TailerSet::TailOffset(const OpenedFile& opened) {
 }
 
 uint64_t TailerSet::NewSourceId() {
+  ++sources_started_;
   for (;;) {
     const uint64_t id = ids_->Next();
     if (id != 0 && positions_->Find(id) == nullptr) return id;
