@@ -1,6 +1,7 @@
 #include "agent/app/tail_driver.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <memory>
@@ -105,6 +106,26 @@ TEST_F(TailDriverTest, SaveTimerWritesConfirmedPositions) {
   testing::WriteFile(dir_.Path("a.log"), "two\n");
   driver_->OnPathsChanged({dir_.Path("a.log")});
   EXPECT_TRUE(testing::RunUntil(&loop_, [&] { return Saved(8); }));
+}
+
+TEST_F(TailDriverTest, TruncatedFileReadAgainAsANewSourceIsSavedAtOnce) {
+  // The new source id must be in the positions file before the agent can die: a restarted agent
+  // that does not know it reads the bytes again under another id, and they are stored twice.
+  testing::WriteFile(dir_.Path("a.log"), "one\ntwo\n");
+  TailDriver::Options options;
+  options.save_interval_ns = int64_t{3600} * 1'000'000'000;  // only the immediate save counts
+  Make(options);
+  driver_->OnRescan({dir_.Path("a.log")});
+  ASSERT_TRUE(testing::RunUntil(&loop_, [&] { return Entries() == 2; }));
+  Result<std::string> before = fs_.ReadFileToString(dir_.Path("positions"));
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_EQ(::truncate(dir_.Path("a.log").c_str(), 0), 0);  // as copytruncate does
+  testing::WriteFile(dir_.Path("a.log"), "x\n");            // appends
+  driver_->OnPathsChanged({dir_.Path("a.log")});
+  ASSERT_TRUE(testing::RunUntil(&loop_, [&] { return Entries() == 3; }));
+  Result<std::string> after = fs_.ReadFileToString(dir_.Path("positions"));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_NE(*after, *before) << "the new source was not saved before the save timer";
 }
 
 TEST_F(TailDriverTest, PausedDriverDoesNotRead) {
