@@ -22,10 +22,12 @@ int AggregatorServer::Run() {
     log_.Error("cannot start", {{"error", started}});
     exit_code = 1;
     listener_.reset();
+    syslog_.reset();
     CloseSignals();
   }
   uv_run(&loop_, UV_RUN_DEFAULT);
   listener_.reset();
+  syslog_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // frees what the listener's destruction closed
   if (!StopEngine()) exit_code = 1;
   const int rc = uv_loop_close(&loop_);
@@ -61,6 +63,10 @@ Status AggregatorServer::Start() {
             {{"address", listener_->address()},
              {"tls", listen.tls.has_value()},
              {"data_dir", config_.data_dir}});
+  if (config_.syslog.tcp_enabled || config_.syslog.udp_enabled) {
+    SILT_ASSIGN_OR_RETURN(syslog_, ingest::SyslogService::Start(&loop_, config_.syslog, push,
+                                                                &registry_, logger_, &clock_));
+  }
   return Status::Ok();
 }
 
@@ -80,6 +86,7 @@ void AggregatorServer::AddSignal(int signum) {
 void AggregatorServer::OnSignal(int signum) {
   if (signum == SIGHUP) {
     Status reloaded = listener_->Reload();
+    if (reloaded.ok() && syslog_ != nullptr) reloaded = syslog_->Reload();
     if (reloaded.ok()) {
       log_.Info("SIGHUP: agent listener TLS files reloaded");
     } else {
@@ -99,10 +106,13 @@ void AggregatorServer::Shutdown(const char* reason) {
   stopping_ = true;
   log_.Info("shutting down", {{"reason", reason}, {"sessions", listener_->session_count()}});
   // The signal handles stay until the drain is over, so a repeated SIGTERM is not fatal.
-  listener_->Drain([this] {
-    log_.Info("agent connections drained");
-    CloseSignals();
-  });
+  drains_pending_ = syslog_ != nullptr ? 2 : 1;
+  auto drained = [this](const char* what) {
+    log_.Info(what);
+    if (--drains_pending_ == 0) CloseSignals();
+  };
+  listener_->Drain([drained] { drained("agent connections drained"); });
+  if (syslog_ != nullptr) syslog_->Drain([drained] { drained("syslog listeners drained"); });
 }
 
 void AggregatorServer::CloseSignals() {

@@ -7,7 +7,9 @@
 //   SIGHUP           re-read the agent listener's TLS certificate and key; the result is logged
 //
 // Once listening it logs msg="agent listener ready" address=<host:port> (tests read the port
-// from it when listening on port 0).
+// from it when listening on port 0). The syslog listeners (aggregator/ingest/syslog, unless both
+// are disabled) start after it, log their own "syslog listener ready" lines, reload TLS on SIGHUP
+// and drain alongside the agent connections.
 //
 // Thread-safety: Run() blocks the calling thread; everything happens on the loop inside it.
 #pragma once
@@ -19,6 +21,7 @@
 
 #include "aggregator/config/aggregator_config.h"
 #include "aggregator/engine/storage_engine.h"
+#include "aggregator/ingest/syslog/syslog_service.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/fs/posix_file_system.h"
 #include "shared/log/logger.h"
@@ -58,6 +61,8 @@ class AggregatorServer {
   uv_loop_t loop_;
   std::unique_ptr<engine::StorageEngine> engine_;
   std::unique_ptr<server::AgentListener> listener_;
+  std::unique_ptr<ingest::SyslogService> syslog_;  // null when both transports are disabled
+  int drains_pending_ = 0;
   std::vector<uv_signal_t*> signals_;
   bool stopping_ = false;
 };

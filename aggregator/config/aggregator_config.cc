@@ -3,8 +3,10 @@
 #include <charconv>
 #include <utility>
 
+#include "aggregator/engine/data_layout.h"
 #include "shared/config/document.h"
 #include "shared/fs/posix_file_system.h"
+#include "shared/labels/validation.h"
 #include "shared/time/clock.h"
 
 namespace silt::aggregator {
@@ -132,6 +134,44 @@ void ReadStorage(ObjectReader& r, engine::EngineOptions* e) {
   });
 }
 
+// A listen key of the syslog section: "" disables the transport.
+void ReadSyslogListen(ObjectReader& s, std::string_view key, bool* enabled, std::string* host,
+                      int* port) {
+  std::string listen;
+  if (!s.Optional(key, &listen)) return;
+  *enabled = !listen.empty();
+  if (!*enabled) return;
+  Status parsed = ParseListenAddress(listen, host, port);
+  if (!parsed.ok()) s.AddError(key, std::string(parsed.message()) + " (or \"\" to disable)");
+}
+
+void ReadSyslog(ObjectReader& r, ingest::SyslogOptions* o) {
+  r.Object("syslog", [&](ObjectReader& s) {
+    ReadSyslogListen(s, "tcp_listen", &o->tcp_enabled, &o->tcp.host, &o->tcp.port);
+    ReadSyslogListen(s, "udp_listen", &o->udp_enabled, &o->udp_host, &o->udp_port);
+    s.Optional("max_connections", &o->tcp.max_connections);
+    s.Object("tls", [&](ObjectReader& t) {
+      net::TlsServerOptions tls;
+      ReadTls(t, &tls);
+      o->tcp.tls = std::move(tls);
+    });
+    if (s.Optional("tenant", &o->tenant)) {
+      Status valid = engine::ValidateTenantId(o->tenant);
+      if (!valid.ok()) s.AddError("tenant", valid.message());
+    }
+    if (s.Optional("labels", &o->labels)) {
+      for (const auto& [name, value] : o->labels) {
+        Status valid = labels::ValidateLabelName(name, /*allow_reserved=*/false);
+        if (!valid.ok()) s.AddError("labels", valid.message());
+        if (value.empty()) s.AddError("labels", "static label \"" + name + "\" has no value");
+      }
+    }
+    ReadBytes(s, "max_message_size", &o->max_message_size, 480, 16 << 20);
+    ReadBytes(s, "udp_receive_buffer", &o->udp_receive_buffer, 0, int64_t{1} << 30);
+    ReadBytes(s, "max_pending_bytes", &o->max_pending_bytes, 64 << 10, int64_t{1} << 40);
+  });
+}
+
 Result<AggregatorConfig> ReadAggregatorConfig(const config::Document& doc) {
   AggregatorConfig c;
   ObjectReader r = doc.Root();
@@ -146,6 +186,7 @@ Result<AggregatorConfig> ReadAggregatorConfig(const config::Document& doc) {
   ReadAgentListener(r, &c.agent_listener);
   ReadAuth(r, &c.agent_listener.auth);
   ReadStorage(r, &c.storage);
+  ReadSyslog(r, &c.syslog);
   SILT_RETURN_IF_ERROR(r.Finish());
   c.storage.data_dir = c.data_dir;
   return c;

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "aggregator/engine/engine_options.h"
+#include "aggregator/ingest/syslog/syslog_options.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/config/load_options.h"
 #include "shared/log/level.h"
@@ -30,6 +31,8 @@ struct AggregatorConfig {
   // storage: the engine's knobs. fs, clock and logger are left null (wiring fills them);
   // data_dir mirrors the top-level data_dir.
   engine::EngineOptions storage;
+  // syslog: the syslog TCP/UDP listeners (docs/syslog.md).
+  ingest::SyslogOptions syslog;
 
   AggregatorConfig() { storage.data_dir = data_dir; }
 };

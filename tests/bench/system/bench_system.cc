@@ -57,7 +57,8 @@ Status BenchSystem::Prepare() {
                                         "    client_ca_file: " +
                                         certs_->ca() +
                                         "\n"
-                                        "    client_auth: required\n");
+                                        "    client_auth: required\n"
+                                        "syslog:\n  tcp_listen: \"\"\n  udp_listen: \"\"\n");
   return Status::Ok();
 }
 

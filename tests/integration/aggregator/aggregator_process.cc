@@ -23,11 +23,13 @@ void AggregatorProcessTest::TearDown() {
   EXPECT_EQ(net::testing::DrainAndCloseLoop(&loop_), 0);
 }
 
-void AggregatorProcessTest::WriteConfig(const std::string& extra_listener_keys) {
+void AggregatorProcessTest::WriteConfig(const std::string& extra_listener_keys,
+                                        const std::string& syslog_keys) {
   std::ofstream(dir_.Path("aggregator.yaml"))
       << "data_dir: " << dir_.Path("data") << "\n"
       << "agent_listener:\n  listen: 127.0.0.1:0\n  reconnect_after: 2s\n"
-      << extra_listener_keys;
+      << extra_listener_keys << "syslog:\n"
+      << syslog_keys;
 }
 
 int AggregatorProcessTest::StartServer() {

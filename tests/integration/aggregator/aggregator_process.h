@@ -17,14 +17,19 @@
 
 namespace silt::testing {
 
+inline constexpr const char* kSyslogOnFreePorts =
+    "  tcp_listen: 127.0.0.1:0\n  udp_listen: 127.0.0.1:0\n";
+
 class AggregatorProcessTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
 
   // Writes aggregator.yaml: the data dir, listen on port 0, then `extra_listener_keys` (lines
-  // indented under agent_listener:, e.g. "  idle_timeout: 2s\n").
-  void WriteConfig(const std::string& extra_listener_keys = "");
+  // indented under agent_listener:, e.g. "  idle_timeout: 2s\n"), then `syslog_keys` under
+  // syslog: (by default both syslog transports on port 0, so tests never meet on 1514).
+  void WriteConfig(const std::string& extra_listener_keys = "",
+                   const std::string& syslog_keys = kSyslogOnFreePorts);
   // Starts the server and returns the port it logged (0 on failure).
   int StartServer();
   // A test agent connected to `port` (owned by the fixture).

@@ -102,7 +102,8 @@ void SystemHarness::WriteConfigs(const TlsSetup& tls) {
                "    cert_file: " + or_default(tls.server_cert, certs_.server_cert()) + "\n"
                "    key_file: " + or_default(tls.server_key, certs_.server_key()) + "\n"
                "    client_ca_file: " + certs_.ca() + "\n"
-               "    client_auth: required\n");
+               "    client_auth: required\n"
+               "syslog:\n  tcp_listen: \"\"\n  udp_listen: \"\"\n");
   WriteAll(Path("agent.yaml"),
            "positions:\n  file: " + Path("agent/positions") +
                "\n  save_interval: 200ms\n"

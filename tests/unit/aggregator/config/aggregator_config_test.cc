@@ -95,6 +95,51 @@ TEST(AggregatorConfigTest, EngineRangesAreChecked) {
   EXPECT_THAT(c.status().message(), HasSubstr("whole number of minutes"));
 }
 
+TEST(AggregatorConfigTest, SyslogDefaults) {
+  Result<AggregatorConfig> c = Parse("");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ingest::SyslogOptions& s = c->syslog;
+  EXPECT_TRUE(s.tcp_enabled);
+  EXPECT_TRUE(s.udp_enabled);
+  EXPECT_EQ(s.tcp.host, "127.0.0.1");
+  EXPECT_EQ(s.tcp.port, 1514);
+  EXPECT_EQ(s.udp_port, 1514);
+  EXPECT_EQ(s.tenant, "fake");
+  EXPECT_EQ(s.max_message_size, size_t{64} << 10);
+  EXPECT_EQ(s.udp_receive_buffer, size_t{8} << 20);
+  EXPECT_FALSE(s.tcp.tls.has_value());
+}
+
+TEST(AggregatorConfigTest, SyslogKeysAreRead) {
+  Result<AggregatorConfig> c = Parse(
+      "syslog:\n  tcp_listen: \"\"\n  udp_listen: '[::1]:5514'\n  tenant: ops\n"
+      "  labels:\n    job: syslog\n  max_message_size: 8KiB\n  udp_receive_buffer: 1MiB\n"
+      "  max_pending_bytes: 2MiB\n  tls:\n    cert_file: c.pem\n    key_file: k.pem\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ingest::SyslogOptions& s = c->syslog;
+  EXPECT_FALSE(s.tcp_enabled);
+  EXPECT_EQ(s.udp_host, "::1");
+  EXPECT_EQ(s.udp_port, 5514);
+  EXPECT_EQ(s.tenant, "ops");
+  EXPECT_EQ(s.labels.at("job"), "syslog");
+  EXPECT_EQ(s.max_message_size, 8192u);
+  EXPECT_EQ(s.udp_receive_buffer, size_t{1} << 20);
+  EXPECT_EQ(s.max_pending_bytes, size_t{2} << 20);
+  ASSERT_TRUE(s.tcp.tls.has_value());
+  EXPECT_EQ(s.tcp.tls->cert_file, "c.pem");
+}
+
+TEST(AggregatorConfigTest, SyslogBadValuesAreReported) {
+  Result<AggregatorConfig> c = Parse(
+      "syslog:\n  tcp_listen: nowhere\n  tenant: 'a/b'\n  labels:\n    bad-name: x\n"
+      "  max_message_size: 100\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("syslog.tcp_listen"));
+  EXPECT_THAT(c.status().message(), HasSubstr("syslog.tenant"));
+  EXPECT_THAT(c.status().message(), HasSubstr("bad-name"));
+  EXPECT_THAT(c.status().message(), HasSubstr("max_message_size must be between 480"));
+}
+
 TEST(ParseListenAddressTest, AcceptsHostPortAndBracketedV6) {
   std::string host;
   int port = -1;
