@@ -1,0 +1,62 @@
+// Distinct-value limit of a promoted label (cardinality_guard.h).
+#include "aggregator/ingest/pipeline/cardinality_guard.h"
+
+#include <mutex>
+#include <utility>
+
+namespace silt::ingest {
+
+CardinalityGuard::CardinalityGuard(CardinalityGuardOptions options)
+    : options_(std::move(options)) {}
+
+bool CardinalityGuard::Admit(std::string_view value) {
+  {
+    std::shared_lock lock(mu_);
+    if (values_.find(value) != values_.end()) return true;
+    if (values_.size() >= options_.max_values) {
+      lock.unlock();
+      Refuse(value);
+      return false;
+    }
+  }
+  {
+    std::unique_lock lock(mu_);
+    if (values_.find(value) != values_.end()) return true;
+    if (values_.size() < options_.max_values) {
+      values_.emplace(value);
+      return true;
+    }
+  }
+  Refuse(value);
+  return false;
+}
+
+size_t CardinalityGuard::size() const {
+  std::shared_lock lock(mu_);
+  return values_.size();
+}
+
+void CardinalityGuard::Refuse(std::string_view value) {
+  options_.refusals->Inc();
+  uint64_t refused = unreported_refusals_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (options_.logger == nullptr) return;
+  int64_t now = options_.clock->MonotonicNanos();
+  int64_t next = next_message_ns_.load(std::memory_order_relaxed);
+  if (now < next || !next_message_ns_.compare_exchange_strong(
+                        next, now + options_.message_interval_ns, std::memory_order_relaxed)) {
+    return;
+  }
+  refused = unreported_refusals_.exchange(0, std::memory_order_relaxed);
+  options_.logger->Warn(
+      "pipeline",
+      "label cardinality limit reached: new values of this label are kept as structured metadata "
+      "instead of labels; raise max_values_per_label of the pipeline's labels stage if the "
+      "values are few and stable, or stop promoting this field",
+      {{"pipeline", options_.pipeline},
+       {"label", options_.label},
+       {"max_values_per_label", options_.max_values},
+       {"refused_value", value},
+       {"refused_since_last_warning", refused}});
+}
+
+}  // namespace silt::ingest
