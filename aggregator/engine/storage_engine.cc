@@ -199,6 +199,7 @@ Status StorageEngine::ApplyRecord(uint64_t sequence, std::string_view payload, b
     if (replay) recovery_.entries_applied += entries.size();
   }
   if (replay) ++recovery_.records_applied;
+  if (!replay) live_feed_.Publish(request);  // under apply_mu_: subscribers see WAL order
   return Status::Ok();
 }
 

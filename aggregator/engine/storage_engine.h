@@ -29,6 +29,7 @@
 
 #include "aggregator/engine/chunk_catalog.h"
 #include "aggregator/engine/engine_options.h"
+#include "aggregator/engine/live_feed.h"
 #include "aggregator/engine/push_request.h"
 #include "aggregator/engine/source_marks.h"
 #include "aggregator/engine/string_pool.h"
@@ -141,6 +142,8 @@ class StorageEngine {
   const store::ChunkReadCounters& read_counters() const { return read_counters_; }
   store::BlockCache* block_cache() const { return block_cache_.get(); }
   const EngineOptions& options() const { return options_; }
+  // Every push applied to the head from now on, for live readers (/tail); see live_feed.h.
+  LiveFeed& live_feed() const { return live_feed_; }
   // The last WAL sequence applied to the head.
   uint64_t last_applied_sequence() const { return last_applied_.load(); }
 
@@ -203,6 +206,8 @@ class StorageEngine {
   bool flush_kicked_ = false;
   std::thread flusher_;
   std::atomic<bool> closed_{false};
+  // Declared last: destroyed first, so no delivery runs while the rest is torn down.
+  mutable LiveFeed live_feed_;
 };
 
 }  // namespace silt::engine

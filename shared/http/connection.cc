@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "shared/http/responder.h"
+#include "shared/http/websocket_handshake.h"
 
 namespace silt::http {
 namespace {
@@ -86,6 +87,12 @@ void Connection::Start(uv_stream_t* listener, bool reject) {
 
 void Connection::OnServerShutdown() {
   if (state_ != State::kOpen) return;
+  if (websocket_ != nullptr) {
+    std::string out;
+    websocket_->Close(kCloseGoingAway, "server shutting down", &out);
+    FinishWebSocket(std::move(out));
+    return;
+  }
   if (waiting_ || parser_.phase() == RequestParser::Phase::kBody) {
     close_after_answer_ = true;  // in flight: answer it, then close
     return;
@@ -100,6 +107,10 @@ void Connection::OnServerShutdown() {
 void Connection::Close() {
   if (state_ == State::kClosing) return;
   state_ = State::kClosing;
+  if (websocket_ != nullptr) {
+    websocket_->Abort();
+    EndWebSocket();
+  }
   if (exchange_ != nullptr) {
     exchange_->Cancel();
     exchange_.reset();
@@ -152,6 +163,10 @@ void Connection::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
 void Connection::HandleRead(std::string_view data) {
   last_read_ms_ = uv_now(context_->loop);
   if (state_ != State::kOpen) return;  // draining or lingering: input is discarded
+  if (websocket_ != nullptr) {
+    WebSocketInput(data);
+    return;
+  }
   Pump(data);
 }
 
@@ -167,6 +182,10 @@ void Connection::HandleEof() {
       UpdateReading();
       return;
     case State::kOpen:
+      if (websocket_ != nullptr) {
+        Close();  // the client left without a closing handshake: on_close hears 1006
+        return;
+      }
       if (waiting_) {
         // Half-closed: the answer is still written, but the handler may stop early.
         if (exchange_ != nullptr) exchange_->MarkClientGone();
@@ -202,6 +221,10 @@ void Connection::Pump(std::string_view fresh) {
     pending_.append(fresh);
   }
   pumping_ = false;
+  if (websocket_ != nullptr) {
+    FeedPendingToWebSocket();  // frames that came in the same read as the handshake
+    return;
+  }
   if (state_ == State::kOpen && peer_eof_ && !waiting_ && input_exhausted) BeginDrain();
   UpdateReading();
   UpdateTimer();
@@ -346,7 +369,102 @@ void Connection::ApplyOp(Exchange::Op op) {
     case Exchange::OpKind::kDropped:
       AnswerDropped();
       return;
+    case Exchange::OpKind::kUpgrade:
+      StartWebSocket(std::move(op));
+      return;
+    case Exchange::OpKind::kWebSocketClose:
+      CloseWebSocket(op.data);
+      return;
   }
+}
+
+void Connection::StartWebSocket(Exchange::Op op) {
+  const std::string key(op.response.headers.Get("Sec-WebSocket-Key").value_or(""));
+  active_.status = 101;
+  active_.head_sent = true;
+  active_.framing = Framing::kWebSocket;
+  close_after_answer_ = true;
+  Write(EncodeSwitchingProtocols(key, context_->Date()));
+  if (state_ != State::kOpen) return;
+  websocket_ = std::make_unique<WebSocketSession>(std::move(*op.websocket), uv_now(context_->loop));
+  context_->logger->Debug(context_->log_component, "WebSocket opened",
+                          {{"route", active_.route}, {"remote", remote_address_}});
+  if (context_->shutting_down) {  // accepted after shutdown began: close at once
+    std::string out;
+    websocket_->Close(kCloseGoingAway, "server shutting down", &out);
+    FinishWebSocket(std::move(out));
+    return;
+  }
+  if (!pumping_) FeedPendingToWebSocket();  // else Pump does it once its input is stored
+}
+
+void Connection::FeedPendingToWebSocket() {
+  if (pending_offset_ < pending_.size()) {
+    std::string early = pending_.substr(pending_offset_);
+    pending_.clear();
+    pending_offset_ = 0;
+    WebSocketInput(early);
+    if (state_ != State::kOpen) return;
+  }
+  UpdateReading();
+  UpdateTimer();
+}
+
+void Connection::WebSocketInput(std::string_view data) {
+  std::string out;
+  const bool over = websocket_->OnInput(data, uv_now(context_->loop), &out);
+  if (state_ != State::kOpen) return;  // a callback closed the connection
+  if (over) {
+    FinishWebSocket(std::move(out));
+    return;
+  }
+  if (!out.empty()) Write(std::move(out));
+  UpdateTimer();
+}
+
+void Connection::CloseWebSocket(std::string_view frame) {
+  if (websocket_ == nullptr || websocket_->close_sent() || state_ != State::kOpen) return;
+  // The frame is EncodeCloseFrame's: 2 header bytes, then the code and the reason.
+  uint16_t code = kCloseNoStatus;
+  std::string_view reason;
+  if (frame.size() >= 4) {
+    code = static_cast<uint16_t>((static_cast<uint8_t>(frame[2]) << 8) |
+                                 static_cast<uint8_t>(frame[3]));
+    reason = frame.substr(4);
+  }
+  std::string out;
+  websocket_->Close(code, reason, &out);
+  FinishWebSocket(std::move(out));
+}
+
+void Connection::FinishWebSocket(std::string out) {
+  if (!out.empty()) Write(std::move(out));
+  EndWebSocket();
+  BeginDrain();
+}
+
+void Connection::EndWebSocket() {
+  if (exchange_ == nullptr) return;
+  exchange_->Cancel();  // the handler's later sends fail with Unavailable
+  exchange_.reset();
+  waiting_ = false;
+  if (context_ == nullptr || context_->metrics == nullptr) return;
+  context_->metrics->RequestEnded();
+  const double seconds =
+      static_cast<double>(context_->clock->MonotonicNanos() - active_.start_nanos) / 1e9;
+  context_->metrics->RecordResponse(active_.method, active_.route, 101, seconds);
+}
+
+void Connection::WebSocketTimeout() {
+  std::string out;
+  if (websocket_->OnTimer(uv_now(context_->loop), &out)) {
+    context_->logger->Debug(context_->log_component, "closing idle WebSocket",
+                            {{"remote", remote_address_}});
+    FinishWebSocket(std::move(out));
+    return;
+  }
+  if (!out.empty()) Write(std::move(out));
+  UpdateTimer();
 }
 
 void Connection::AnswerDropped() {
@@ -577,7 +695,9 @@ void Connection::UpdateTimer() {
   const ServerOptions& options = context_->options;
   uint64_t deadline = UINT64_MAX;
   if (writes_pending_ > 0) deadline = last_write_ms_ + ToMillis(options.write_timeout);
-  if (state_ == State::kOpen && !waiting_) {
+  if (state_ == State::kOpen && websocket_ != nullptr) {
+    deadline = std::min(deadline, websocket_->NextTimerMs());
+  } else if (state_ == State::kOpen && !waiting_) {
     switch (parser_.phase()) {
       case RequestParser::Phase::kIdle:
         if (pending_offset_ == pending_.size()) {
@@ -623,7 +743,12 @@ void Connection::HandleTimeout() {
     Close();
     return;
   }
-  if (state_ == State::kOpen && !waiting_) {
+  if (state_ == State::kOpen && websocket_ != nullptr) {
+    if (uv_now(context_->loop) >= websocket_->NextTimerMs()) {
+      WebSocketTimeout();
+      return;
+    }
+  } else if (state_ == State::kOpen && !waiting_) {
     const RequestParser::Phase phase = parser_.phase();
     if (phase == RequestParser::Phase::kIdle && pending_offset_ == pending_.size()) {
       const int64_t idle =

@@ -10,6 +10,11 @@
 // kMaxPendingInput bytes of pipelined input, and output up to kWriteHighWater before parsing
 // pauses (plus a handler's streamed bytes, capped by max_stream_buffer_bytes).
 //
+// A handler that accepts a WebSocket (Responder::AcceptWebSocket) turns the connection, after
+// the 101 head, into a WebSocketSession: no more HTTP parsing or HTTP timeouts; the timer then
+// serves the session's pings and idle limit (and write_timeout); the end of the session drains
+// and lingers like an HTTP close.
+//
 // Lifetime: heap-allocated by the server; frees itself in the close callback of its last handle
 // after telling the server (unless detached). Loop thread only.
 #pragma once
@@ -27,6 +32,7 @@
 #include "shared/http/response.h"
 #include "shared/http/response_encoder.h"
 #include "shared/http/server_context.h"
+#include "shared/http/websocket_session.h"
 
 namespace silt::http {
 
@@ -62,7 +68,7 @@ class Connection {
 
  private:
   enum class State { kOpen, kDraining, kLingering, kClosing };
-  enum class Framing { kWhole, kChunked, kUntilClose, kNone };
+  enum class Framing { kWhole, kChunked, kUntilClose, kNone, kWebSocket };
   // The request being answered.
   struct Active {
     std::string method;
@@ -98,6 +104,18 @@ class Connection {
   void BeginAnswer(const Request& request, bool keep_alive, std::string_view route);
   void ApplyOp(Exchange::Op op);
   void AnswerDropped();
+  // The handler accepted a WebSocket: writes the 101 head and starts the session.
+  void StartWebSocket(Exchange::Op op);
+  // Hands input received after the handshake to the session.
+  void FeedPendingToWebSocket();
+  void WebSocketInput(std::string_view data);
+  // Sends the handler's close frame `frame` and ends the session.
+  void CloseWebSocket(std::string_view frame);
+  // Writes `out` (the session's last frames) and drains: the session is over.
+  void FinishWebSocket(std::string out);
+  // Records the upgraded request as answered (101) and cuts the handler's handle off.
+  void EndWebSocket();
+  void WebSocketTimeout();
   void WriteWhole(Response response);
   void WriteStreamHead(Response head);
   void WriteStreamChunk(std::string data, size_t streamed);
@@ -131,6 +149,7 @@ class Connection {
   bool waiting_ = false;  // a request is dispatched and not yet fully answered
   Active active_;
   std::shared_ptr<Exchange> exchange_;
+  std::unique_ptr<WebSocketSession> websocket_;  // set once the connection is upgraded
   size_t writes_pending_ = 0;
   uint64_t requests_served_ = 0;
   std::string remote_address_;

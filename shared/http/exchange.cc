@@ -32,10 +32,11 @@ Status Exchange::Post(Op op) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cancelled()) return Status::Unavailable("the client connection is closed");
     const size_t buffered = buffered_.load(std::memory_order_relaxed);
-    if (op.kind == OpKind::kChunk && buffered > 0 && buffered + bytes > max_buffered_bytes_) {
-      return Status::ResourceExhausted(
-          "response stream has " + std::to_string(buffered) +
-          " bytes not yet sent to a slow client; retry the chunk after some are sent");
+    const size_t cap = max_buffered_bytes_.load(std::memory_order_acquire);
+    if (op.kind == OpKind::kChunk && buffered > 0 && buffered + bytes > cap) {
+      return Status::ResourceExhausted("response stream has " + std::to_string(buffered) +
+                                       " bytes not yet sent to a slow client (the limit is " +
+                                       std::to_string(cap) + "); retry after some are sent");
     }
     buffered_.fetch_add(bytes, std::memory_order_acq_rel);
     ops_.push_back(std::move(op));

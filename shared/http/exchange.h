@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "shared/http/response.h"
+#include "shared/http/websocket_options.h"
 #include "shared/status/status.h"
 
 namespace silt::http {
@@ -34,11 +35,16 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     kChunk,        // `data` is the next chunk of a streamed body
     kFinish,       // the streamed body is complete
     kDropped,      // the responder was destroyed without answering
+    // The handler accepted a WebSocket: `response.headers` holds the client's Sec-WebSocket-Key
+    // and `websocket` the options; afterwards kChunk ops carry encoded frames.
+    kUpgrade,
+    kWebSocketClose,  // `data` is the close frame to send; the connection then closes
   };
   struct Op {
     OpKind kind;
     Response response;
     std::string data;
+    std::shared_ptr<WebSocketOptions> websocket;  // for kUpgrade
   };
 
   // Call on the loop thread. `max_buffered_bytes` caps the streamed bytes posted but not yet
@@ -58,6 +64,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   bool client_gone() const { return cancelled() || client_gone_.load(std::memory_order_acquire); }
   // Streamed bytes posted but not yet written to the socket.
   size_t buffered_bytes() const { return buffered_.load(std::memory_order_acquire); }
+  // Replaces the cap on unwritten stream bytes (a WebSocket's max_send_buffer_bytes).
+  void set_max_buffered_bytes(size_t bytes) {
+    max_buffered_bytes_.store(bytes, std::memory_order_release);
+  }
 
   // Loop thread: takes the queued operations, in order, and allows the next post to schedule.
   std::vector<Op> TakeOps();
@@ -79,7 +89,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
  private:
   std::shared_ptr<CompletionQueue> queue_;
-  const size_t max_buffered_bytes_;
+  std::atomic<size_t> max_buffered_bytes_;
   std::mutex mu_;
   std::vector<Op> ops_;     // guarded by mu_
   bool scheduled_ = false;  // guarded by mu_: on the queue, not yet taken

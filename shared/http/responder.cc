@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "shared/http/exchange.h"
+#include "shared/http/websocket_handshake.h"
 
 namespace silt::http {
 
@@ -64,6 +65,29 @@ void Responder::Finish() {
   state_ = State::kDone;
   // Ignored: Unavailable only means the client left.
   exchange_->Post(Exchange::Op{Exchange::OpKind::kFinish, {}, {}}).IgnoreError();
+}
+
+Result<std::shared_ptr<WebSocket>> Responder::AcceptWebSocket(const Request& request,
+                                                              WebSocketOptions options) {
+  assert(state_ == State::kIdle && "AcceptWebSocket after the answer was started");
+  if (exchange_ == nullptr || state_ != State::kIdle) {
+    return Status::InvalidArgument("AcceptWebSocket on a responder that already answered");
+  }
+  if (std::optional<Response> refusal = CheckWebSocketHandshake(request)) {
+    std::string reason = refusal->body;
+    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+    Respond(std::move(*refusal));
+    return Status::InvalidArgument(reason);
+  }
+  state_ = State::kDone;
+  exchange_->set_max_buffered_bytes(options.max_send_buffer_bytes);
+  Exchange::Op op{Exchange::OpKind::kUpgrade, {}, {}};
+  op.response.status = 101;
+  op.response.headers.Add("Sec-WebSocket-Key", std::string(*request.Header("Sec-WebSocket-Key")));
+  op.websocket = std::make_shared<WebSocketOptions>(std::move(options));
+  auto websocket = std::make_shared<WebSocket>(exchange_);
+  SILT_RETURN_IF_ERROR(exchange_->Post(std::move(op)));
+  return websocket;
 }
 
 bool Responder::Cancelled() const { return exchange_ == nullptr || exchange_->client_gone(); }

@@ -19,7 +19,11 @@
 #include <memory>
 #include <string>
 
+#include "shared/http/request.h"
 #include "shared/http/response.h"
+#include "shared/http/websocket.h"
+#include "shared/http/websocket_options.h"
+#include "shared/status/result.h"
 #include "shared/status/status.h"
 
 namespace silt::http {
@@ -50,6 +54,16 @@ class Responder {
   Status Write(std::string chunk);
   // Ends the streamed answer. Precondition: StartStream was called.
   void Finish();
+
+  // Takes the connection over as a WebSocket (websocket.h) when `request`, this responder's
+  // request, is a valid opening handshake: the server writes "101 Switching Protocols" and from
+  // then on speaks RFC 6455 with `options`; no further HTTP request is read on the connection.
+  // Returns the handle. When the handshake is bad, answers the request itself (400, or 426 for
+  // a version other than 13; websocket_handshake.h) and returns InvalidArgument with the reason.
+  // Precondition: nothing was sent yet. Validate the request's own parameters first, so that a
+  // bad one is answered as plain HTTP.
+  Result<std::shared_ptr<WebSocket>> AcceptWebSocket(const Request& request,
+                                                     WebSocketOptions options);
 
   // True once the client has disconnected or stopped reading (its connection closed or
   // half-closed); the work behind this answer can be abandoned.
