@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "aggregator/engine/engine_options.h"
+#include "aggregator/ingest/push/push_limits.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/config/load_options.h"
 #include "shared/log/level.h"
@@ -30,6 +31,8 @@ struct AggregatorConfig {
   // storage: the engine's knobs. fs, clock and logger are left null (wiring fills them);
   // data_dir mirrors the top-level data_dir.
   engine::EngineOptions storage;
+  // limits: validation of pushed entries (Loki push, /api/v1/logs), Loki's defaults.
+  ingest::PushLimits limits;
 
   AggregatorConfig() { storage.data_dir = data_dir; }
 };
