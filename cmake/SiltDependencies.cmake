@@ -17,6 +17,10 @@ if(SILT_BUILD_BENCH)
   find_package(benchmark REQUIRED CONFIG)
 endif()
 find_package(ZLIB REQUIRED)
+# Loki's protobuf push: protoc + libprotobuf (FindProtobuf module) and snappy block compression.
+find_package(Protobuf REQUIRED)
+find_program(PROTOC protoc REQUIRED)
+find_package(Snappy REQUIRED CONFIG)
 find_package(OpenSSL 3 REQUIRED)
 # libhttp-parser ships no pkg-config file or CMake package: find the header and library directly.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)

@@ -3,36 +3,29 @@
 #include <memory>
 #include <vector>
 
-#include "aggregator/app/loki_push_json.h"
 #include "aggregator/app/offline_engine.h"
 #include "aggregator/engine/data_layout.h"
+#include "aggregator/ingest/push/loki_json_decoder.h"
+#include "shared/labels/validation.h"
 
 namespace silt::aggregator {
 namespace {
 
-// Owns the metadata views a PushRequest points at.
-struct Batch {
+// Streams [begin, end) of `streams` (indexes into body.streams) as one request of views into
+// `body`.
+engine::PushRequest MakeBatch(const std::string& tenant, const ingest::DecodedPush& body,
+                              const std::vector<size_t>& streams, size_t begin, size_t end) {
   engine::PushRequest request;
-  std::vector<std::vector<labels::LabelView>> metadata;  // per entry, stable (reserved)
-};
-
-Batch MakeBatch(const std::string& tenant, const std::vector<PushJsonStream>& streams,
-                size_t begin, size_t end) {
-  Batch batch;
-  batch.request.tenant = tenant;
-  size_t entries = 0;
-  for (size_t i = begin; i < end; ++i) entries += streams[i].entries.size();
-  batch.metadata.reserve(entries);
+  request.tenant = tenant;
   for (size_t i = begin; i < end; ++i) {
-    engine::PushStream stream{streams[i].labels, {}};
-    for (const PushJsonEntry& entry : streams[i].entries) {
-      std::vector<labels::LabelView>& views = batch.metadata.emplace_back();
-      for (const labels::Label& pair : entry.metadata) views.push_back({pair.name, pair.value});
-      stream.entries.push_back({entry.timestamp, entry.line, views});
+    const ingest::DecodedStream& decoded = body.streams[streams[i]];
+    engine::PushStream stream{decoded.labels, {}};
+    for (const ingest::DecodedEntry& entry : decoded.entries) {
+      stream.entries.push_back({entry.timestamp, entry.line, body.MetadataOf(entry)});
     }
-    batch.request.streams.push_back(std::move(stream));
+    request.streams.push_back(std::move(stream));
   }
-  return batch;
+  return request;
 }
 
 void Problem(const std::string& text, std::FILE* err, IngestReport* report) {
@@ -42,19 +35,19 @@ void Problem(const std::string& text, std::FILE* err, IngestReport* report) {
 
 // Pushes streams [begin, end); an invalid batch of several streams is retried one by one.
 Status PushRange(engine::StorageEngine& engine, const std::string& tenant,
-                 const std::vector<PushJsonStream>& streams, size_t begin, size_t end,
-                 std::FILE* err, IngestReport* report) {
-  Batch batch = MakeBatch(tenant, streams, begin, end);
-  Result<engine::PushOutcome> outcome = engine.PushSync(std::move(batch.request));
+                 const ingest::DecodedPush& body, const std::vector<size_t>& streams, size_t begin,
+                 size_t end, std::FILE* err, IngestReport* report) {
+  Result<engine::PushOutcome> outcome =
+      engine.PushSync(MakeBatch(tenant, body, streams, begin, end));
   if (!outcome.ok() && outcome.status().code() == StatusCode::kInvalidArgument) {
     if (end - begin > 1) {
       for (size_t i = begin; i < end; ++i) {
-        SILT_RETURN_IF_ERROR(PushRange(engine, tenant, streams, i, i + 1, err, report));
+        SILT_RETURN_IF_ERROR(PushRange(engine, tenant, body, streams, i, i + 1, err, report));
       }
       return Status::Ok();
     }
-    Problem("stream " + streams[begin].labels.ToString() + " refused: " +
-                std::string(outcome.status().message()),
+    Problem("stream " + body.streams[streams[begin]].labels.ToString() +
+                " refused: " + std::string(outcome.status().message()),
             err, report);
     ++report->skipped_streams;
     return Status::Ok();
@@ -67,6 +60,36 @@ Status PushRange(engine::StorageEngine& engine, const std::string& tenant,
   return Status::Ok();
 }
 
+// The indexes of the streams to store: those the decoder read without any problem and whose
+// labels pass shared/labels/validation.h. Every problem is printed; a stream with one is skipped
+// whole.
+std::vector<size_t> UsableStreams(ingest::DecodedPush* body, std::FILE* err, IngestReport* report) {
+  for (const std::string& problem : body->rejections.messages()) Problem(problem, err, report);
+  if (body->rejections.problems() > body->rejections.messages().size()) {
+    Problem(std::to_string(body->rejections.problems() - body->rejections.messages().size()) +
+                " more problems not listed",
+            err, report);
+  }
+  report->skipped_streams = body->rejections.body_problems();
+  std::vector<size_t> usable;
+  for (size_t i = 0; i < body->streams.size(); ++i) {
+    const ingest::DecodedStream& stream = body->streams[i];
+    if (stream.had_problem || stream.refused) {
+      ++report->skipped_streams;
+      continue;
+    }
+    Status valid = labels::ValidateLabelSet(stream.labels, labels::ValidationLimits{});
+    if (!valid.ok()) {
+      Problem(stream.where + ": " + std::string(valid.message()) + "; the stream was skipped", err,
+              report);
+      ++report->skipped_streams;
+      continue;
+    }
+    if (!stream.entries.empty()) usable.push_back(i);
+  }
+  return usable;
+}
+
 }  // namespace
 
 Result<IngestReport> RunIngest(const IngestOptions& o, std::string_view input, std::FILE* out,
@@ -76,27 +99,27 @@ Result<IngestReport> RunIngest(const IngestOptions& o, std::string_view input, s
     return Status::InvalidArgument("--batch-entries must be at least 1");
   }
   IngestReport report;
-  PushJsonBody body = ParseLokiPushJson(input, labels::ValidationLimits{});
-  for (const std::string& problem : body.problems) Problem(problem, err, &report);
-  report.skipped_streams = body.problems.size();
+  ingest::DecodedPush body = ingest::DecodeLokiPushJson(std::string(input));
+  std::vector<size_t> streams = UsableStreams(&body, err, &report);
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<OfflineEngine> offline,
                         OfflineEngine::Open(o.data_dir, /*create=*/true, logger));
   size_t begin = 0;
-  while (begin < body.streams.size()) {
+  while (begin < streams.size()) {
     size_t end = begin;
     size_t entries = 0;
-    while (end < body.streams.size() && entries < o.batch_entries) {
-      entries += body.streams[end++].entries.size();
+    while (end < streams.size() && entries < o.batch_entries) {
+      entries += body.streams[streams[end++]].entries.size();
     }
     SILT_RETURN_IF_ERROR(
-        PushRange(offline->engine(), o.tenant, body.streams, begin, end, err, &report));
+        PushRange(offline->engine(), o.tenant, body, streams, begin, end, err, &report));
     begin = end;
   }
   if (o.flush) {
     SILT_RETURN_IF_ERROR(offline->engine().Flush(engine::StorageEngine::FlushScope::kAll));
   }
   SILT_RETURN_IF_ERROR(offline->Close());
-  std::fprintf(out, "ingest: %zu streams, %zu entries accepted, %zu rejected, %zu streams skipped\n",
+  std::fprintf(out,
+               "ingest: %zu streams, %zu entries accepted, %zu rejected, %zu streams skipped\n",
                report.streams, report.accepted, report.rejected, report.skipped_streams);
   std::fflush(out);
   return report;

@@ -48,16 +48,16 @@ void ReadTls(ObjectReader& t, net::TlsServerOptions* tls) {
 
 void ReadSessionLimits(ObjectReader& a, server::AgentListenerOptions* o) {
   server::SessionOptions& s = o->session;
-  if (a.Optional("max_inflight_batches", &s.max_inflight_batches) &&
-      s.max_inflight_batches == 0) {
+  if (a.Optional("max_inflight_batches", &s.max_inflight_batches) && s.max_inflight_batches == 0) {
     a.AddError("max_inflight_batches", "max_inflight_batches must be at least 1");
   }
   a.Optional("heartbeat_interval", &s.heartbeat_interval_ns, config::Duration{});
   a.Optional("idle_timeout", &s.idle_timeout_ns, config::Duration{});
   if (s.idle_timeout_ns != 0 && s.heartbeat_interval_ns != 0 &&
       s.idle_timeout_ns <= s.heartbeat_interval_ns) {
-    a.AddError("idle_timeout", "idle_timeout must be longer than heartbeat_interval (or 0), or "
-                               "idle agents that send heartbeats would be cut off");
+    a.AddError("idle_timeout",
+               "idle_timeout must be longer than heartbeat_interval (or 0), or "
+               "idle agents that send heartbeats would be cut off");
   }
   ReadBytes(a, "max_frame_bytes", &s.frame_limits.max_wire_bytes, 1024, kMaxFrameBytes);
   ReadBytes(a, "max_uncompressed_bytes", &s.frame_limits.max_uncompressed_bytes, 1024,
@@ -85,7 +85,8 @@ void ReadAgentListener(ObjectReader& r, server::AgentListenerOptions* o) {
     a.Optional("max_connections", &o->listen.max_connections);
     int64_t handshake_ns = o->listen.handshake_timeout.count() * server::kMillisecondNs;
     if (a.Optional("handshake_timeout", &handshake_ns, config::Duration{})) {
-      o->listen.handshake_timeout = std::chrono::milliseconds(handshake_ns / server::kMillisecondNs);
+      o->listen.handshake_timeout =
+          std::chrono::milliseconds(handshake_ns / server::kMillisecondNs);
     }
     a.Object("tls", [&](ObjectReader& t) {
       net::TlsServerOptions tls;
@@ -119,7 +120,8 @@ void ReadStorage(ObjectReader& r, engine::EngineOptions* e) {
     s.Optional("flush_check_interval", &e->flush_check_interval_ns, config::Duration{});
     s.Optional("source_mark_expiry", &e->source_mark_expiry_ns, config::Duration{});
     s.Enum("chunk_codec", &e->chunk.codec,
-           {{"lz4", store::Codec::kLz4}, {"zstd", store::Codec::kZstd},
+           {{"lz4", store::Codec::kLz4},
+            {"zstd", store::Codec::kZstd},
             {"none", store::Codec::kNone}});
     s.Optional("chunk_zstd_level", &e->chunk.zstd_level);
     ReadBytes(s, "chunk_block_size", &e->chunk.target_block_size, 4 << 10, 64 << 20);
@@ -172,6 +174,23 @@ void ReadSyslog(ObjectReader& r, ingest::SyslogOptions* o) {
   });
 }
 
+// limits: (Loki's limits_config names and defaults; docs/aggregator-config.md).
+void ReadLimits(ObjectReader& r, ingest::PushLimits* l) {
+  r.Object("limits", [&](ObjectReader& s) {
+    ReadBytes(s, "max_line_size", &l->max_line_size, 0, int64_t{1} << 30);
+    bool reject_old = true;
+    s.Optional("reject_old_samples", &reject_old);
+    s.Optional("reject_old_samples_max_age", &l->reject_old_samples_max_age_ns, config::Duration{});
+    if (!reject_old) l->reject_old_samples_max_age_ns = 0;
+    s.Optional("creation_grace_period", &l->creation_grace_period_ns, config::Duration{});
+    s.Optional("max_label_names_per_series", &l->labels.max_labels);
+    s.Optional("max_label_name_length", &l->labels.max_name_length);
+    s.Optional("max_label_value_length", &l->labels.max_value_length);
+    Status valid = ingest::ValidatePushLimits(*l);
+    if (!valid.ok()) s.AddError("", valid.message());
+  });
+}
+
 Result<AggregatorConfig> ReadAggregatorConfig(const config::Document& doc) {
   AggregatorConfig c;
   ObjectReader r = doc.Root();
@@ -187,6 +206,7 @@ Result<AggregatorConfig> ReadAggregatorConfig(const config::Document& doc) {
   ReadAuth(r, &c.agent_listener.auth);
   ReadStorage(r, &c.storage);
   ReadSyslog(r, &c.syslog);
+  ReadLimits(r, &c.limits);
   SILT_RETURN_IF_ERROR(r.Finish());
   c.storage.data_dir = c.data_dir;
   return c;
@@ -196,9 +216,10 @@ Result<AggregatorConfig> ReadAggregatorConfig(const config::Document& doc) {
 
 Status ParseListenAddress(std::string_view address, std::string* host, int* port) {
   auto bad = [&] {
-    return Status::InvalidArgument("expected host:port such as 127.0.0.1:7458 or [::1]:7458 "
-                                   "(port 0 picks a free port), got \"" +
-                                   std::string(address) + "\"");
+    return Status::InvalidArgument(
+        "expected host:port such as 127.0.0.1:7458 or [::1]:7458 "
+        "(port 0 picks a free port), got \"" +
+        std::string(address) + "\"");
   };
   const size_t colon = address.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return bad();
@@ -212,8 +233,7 @@ Status ParseListenAddress(std::string_view address, std::string* host, int* port
   }
   int value = -1;
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
-  if (p.empty() || ec != std::errc() || end != p.data() + p.size() || value < 0 ||
-      value > 65535) {
+  if (p.empty() || ec != std::errc() || end != p.data() + p.size() || value < 0 || value > 65535) {
     return bad();
   }
   *host = std::string(h);

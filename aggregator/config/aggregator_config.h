@@ -16,6 +16,7 @@
 
 #include "aggregator/engine/engine_options.h"
 #include "aggregator/ingest/syslog/syslog_options.h"
+#include "aggregator/ingest/push/push_limits.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/config/load_options.h"
 #include "shared/log/level.h"
@@ -33,6 +34,8 @@ struct AggregatorConfig {
   engine::EngineOptions storage;
   // syslog: the syslog TCP/UDP listeners (docs/syslog.md).
   ingest::SyslogOptions syslog;
+  // limits: validation of pushed entries (Loki push, /api/v1/logs), Loki's defaults.
+  ingest::PushLimits limits;
 
   AggregatorConfig() { storage.data_dir = data_dir; }
 };

@@ -140,6 +140,46 @@ TEST(AggregatorConfigTest, SyslogBadValuesAreReported) {
   EXPECT_THAT(c.status().message(), HasSubstr("max_message_size must be between 480"));
 }
 
+TEST(AggregatorConfigTest, LimitsDefaultToLokis) {
+  Result<AggregatorConfig> c = Parse("");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->limits.max_line_size, 256u * 1024);
+  EXPECT_EQ(c->limits.reject_old_samples_max_age_ns, int64_t{7} * 24 * 3600 * 1'000'000'000);
+  EXPECT_EQ(c->limits.creation_grace_period_ns, int64_t{600} * 1'000'000'000);
+  EXPECT_EQ(c->limits.labels.max_labels, 15u);
+  EXPECT_EQ(c->limits.labels.max_name_length, 1024u);
+  EXPECT_EQ(c->limits.labels.max_value_length, 2048u);
+}
+
+TEST(AggregatorConfigTest, LimitsKeysAreRead) {
+  Result<AggregatorConfig> c = Parse(
+      "limits:\n  max_line_size: 1KiB\n  reject_old_samples_max_age: 1d\n"
+      "  creation_grace_period: 1m\n  max_label_names_per_series: 30\n"
+      "  max_label_name_length: 100\n  max_label_value_length: 200\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->limits.max_line_size, 1024u);
+  EXPECT_EQ(c->limits.reject_old_samples_max_age_ns, int64_t{24} * 3600 * 1'000'000'000);
+  EXPECT_EQ(c->limits.creation_grace_period_ns, int64_t{60} * 1'000'000'000);
+  EXPECT_EQ(c->limits.labels.max_labels, 30u);
+  EXPECT_EQ(c->limits.labels.max_name_length, 100u);
+  EXPECT_EQ(c->limits.labels.max_value_length, 200u);
+}
+
+TEST(AggregatorConfigTest, RejectOldSamplesFalseTurnsTheAgeCheckOff) {
+  Result<AggregatorConfig> c = Parse("limits:\n  reject_old_samples: false\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->limits.reject_old_samples_max_age_ns, 0);
+}
+
+TEST(AggregatorConfigTest, BadLimitsAreReportedWithPosition) {
+  Result<AggregatorConfig> c = Parse("limits:\n  max_label_names_per_series: -1\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("aggregator.yaml:2:"));
+  c = Parse("limits:\n  max_line_size: lots\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("max_line_size"));
+}
+
 TEST(ParseListenAddressTest, AcceptsHostPortAndBracketedV6) {
   std::string host;
   int port = -1;

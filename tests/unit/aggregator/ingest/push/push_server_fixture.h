@@ -1,0 +1,109 @@
+// PushServerFixture: a real StorageEngine in a temp dir behind a real HttpServer on port 0 with
+// the push routes, decoding on worker threads, and helpers to read back what was stored.
+// Shared by the handler tests (curl) and the malformed-request catalog (raw sockets).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aggregator/engine/storage_engine.h"
+#include "aggregator/ingest/push/push_handler.h"
+#include "shared/fs/posix_file_system.h"
+#include "shared/http/router.h"
+#include "shared/labels/matcher.h"
+#include "shared/metrics/registry.h"
+#include "shared/time/fake_clock.h"
+#include "tests/support/temp_dir.h"
+#include "tests/unit/shared/http/test_server.h"
+
+namespace silt::ingest::testing {
+
+// The wall time the fixture's clock shows: 2025-12-06T05:46:40Z.
+inline constexpr int64_t kNow = 1'765'000'000'000'000'000;
+
+class PushServerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(); }
+  void TearDown() override { Stop(); }
+
+  // `head_max_bytes` 0 keeps the engine's default.
+  void Start(http::ServerOptions server_options = {}, size_t head_max_bytes = 0) {
+    engine::EngineOptions options;
+    if (head_max_bytes != 0) options.head.max_bytes = head_max_bytes;
+    options.fs = &fs_;
+    options.clock = &clock_;
+    options.data_dir = dir_.Path("data");
+    options.background_flush = false;
+    auto engine = engine::StorageEngine::Open(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = std::move(*engine);
+    PushHandlerOptions push;
+    push.engine = engine_.get();
+    push.clock = &clock_;
+    push.metrics = &registry_;
+    push.max_decompressed_bytes = size_t{4} << 20;
+    push.executor = [this](std::function<void()> job) { workers_.Run(std::move(job)); };
+    auto handler = PushHandler::Create(std::move(push));
+    ASSERT_TRUE(handler.ok()) << handler.status();
+    handler_ = std::move(*handler);
+    http::Router router;
+    ASSERT_TRUE(AddPushRoutes(&router, handler_.get()).ok());
+    server_ = std::make_unique<http::testing::TestServer>(std::move(router), server_options);
+    ASSERT_TRUE(server_->status().ok()) << server_->status();
+    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
+  }
+
+  void Stop() {
+    if (server_ != nullptr) {
+      EXPECT_TRUE(server_->Shutdown());
+    }
+    workers_.JoinAll();
+    server_.reset();
+    if (engine_ != nullptr) {
+      EXPECT_TRUE(engine_->Close().ok());
+    }
+    engine_.reset();  // releases the data directory's LOCK
+  }
+
+  // Every stored line of tenant `tenant` whose label `name` is `value`, oldest first, as
+  // "<ts - kNow>|<line>".
+  std::vector<std::string> Stored(const std::string& name, const std::string& value,
+                                  const std::string& tenant = "fake") {
+    std::vector<labels::Matcher> matchers = {
+        *labels::Matcher::Create(labels::MatchType::kEqual, name, value)};
+    auto selected = engine_->Select(tenant, matchers, INT64_MIN, INT64_MAX);
+    EXPECT_TRUE(selected.ok()) << selected.status();
+    std::vector<std::string> out;
+    if (!selected.ok()) return out;
+    for (const engine::StreamSelection& stream : *selected) {
+      for (auto it = stream.NewIterator(INT64_MIN, INT64_MAX, store::Direction::kForward);
+           it.Valid(); it.Next()) {
+        out.push_back(std::to_string(it.timestamp() - kNow) + "|" + std::string(it.line()));
+      }
+    }
+    return out;
+  }
+
+  // The value of one metric line ("name{labels} value") in the exposition, or -1.
+  double Metric(const std::string& series) {
+    const std::string text = registry_.Expose();
+    const size_t at = text.find(series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + series.size() + 1));
+  }
+
+  ::silt::testing::TempDir dir_;
+  fs::PosixFileSystem fs_;
+  time::FakeClock clock_{kNow};
+  metrics::Registry registry_;
+  http::testing::Workers workers_;
+  std::unique_ptr<engine::StorageEngine> engine_;
+  std::unique_ptr<PushHandler> handler_;
+  std::unique_ptr<http::testing::TestServer> server_;
+  std::string base_;
+};
+
+}  // namespace silt::ingest::testing
