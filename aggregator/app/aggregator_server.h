@@ -9,18 +9,30 @@
 // Once listening it logs msg="agent listener ready" address=<host:port> (tests read the port
 // from it when listening on port 0).
 //
-// Thread-safety: Run() blocks the calling thread; everything happens on the loop inside it.
+// The HTTP API (aggregator/api, config `http:`) starts before the engine opens, so /ready (503
+// until the engine is open) and /metrics answer as soon as it logs msg="http listener ready"
+// address=<host:port>; queries run on a worker pool. SIGTERM stops it gracefully after the
+// agent listener's drain, and the pool finishes its queries before the engine closes.
+//
+// Thread-safety: Run() blocks the calling thread; everything happens on the loop inside it, but
+// for the engine's recovery, which runs on a helper thread and hands the engine to the loop.
 #pragma once
 
 #include <uv.h>
 
+#include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
+#include "aggregator/api/loki_api.h"
+#include "aggregator/api/query_pool.h"
 #include "aggregator/config/aggregator_config.h"
 #include "aggregator/engine/storage_engine.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/fs/posix_file_system.h"
+#include "shared/http/router.h"
+#include "shared/http/server.h"
 #include "shared/log/logger.h"
 #include "shared/metrics/registry.h"
 #include "shared/time/clock.h"
@@ -41,7 +53,20 @@ class AggregatorServer {
   int Run();
 
  private:
+  // Signals, metrics, the HTTP API, then the engine's recovery on a thread (OpenEngine).
   Status Start();
+  void OpenEngine();
+  // On the loop once recovery is over: the listeners, or Fail, or the end of an early shutdown.
+  void OnEngineOpened();
+  Status StartListeners();
+  // Logs why the server cannot start, sets exit code 1 and closes what is open.
+  void Fail(const Status& why);
+  // Starts the HTTP API when configured (before the engine opens).
+  Status StartHttp();
+  // Every route of the HTTP API; more handlers (push, tail) are registered here.
+  Status AddRoutes(http::Router* router);
+  // After the agent drain: stops the HTTP server, then calls `done`.
+  void StopHttp(std::function<void()> done);
   void AddSignal(int signum);
   void OnSignal(int signum);
   void Shutdown(const char* reason);
@@ -58,8 +83,17 @@ class AggregatorServer {
   uv_loop_t loop_;
   std::unique_ptr<engine::StorageEngine> engine_;
   std::unique_ptr<server::AgentListener> listener_;
+  std::unique_ptr<api::QueryPool> query_pool_;
+  std::unique_ptr<api::LokiApi> loki_api_;
+  std::unique_ptr<http::HttpServer> http_;
   std::vector<uv_signal_t*> signals_;
   bool stopping_ = false;
+  int exit_code_ = 0;
+  // Recovery: the thread opening the engine hands its result over through `opened_`.
+  std::thread opener_;
+  uv_async_t* opened_ = nullptr;
+  Status open_status_;
+  std::unique_ptr<engine::StorageEngine> opened_engine_;
 };
 
 }  // namespace silt::aggregator
