@@ -4,6 +4,10 @@
 
 #include <utility>
 
+#include "aggregator/api/status_routes.h"
+#include "aggregator/app/engine_metrics.h"
+#include "aggregator/config/aggregator_config_yaml.h"
+
 namespace silt::aggregator {
 
 AggregatorServer::AggregatorServer(AggregatorConfig config, log::Logger* logger)
@@ -16,58 +20,194 @@ int AggregatorServer::Run() {
     log_.Error("cannot create the event loop");
     return 1;
   }
-  int exit_code = 0;
   Status started = Start();
-  if (!started.ok()) {
-    log_.Error("cannot start", {{"error", started}});
-    exit_code = 1;
-    listener_.reset();
-    syslog_.reset();
-    CloseSignals();
-  }
+  if (!started.ok()) Fail(started);
   uv_run(&loop_, UV_RUN_DEFAULT);
+  if (opener_.joinable()) opener_.join();
+  listener_.reset();
   listener_.reset();
   syslog_.reset();
-  uv_run(&loop_, UV_RUN_DEFAULT);  // frees what the listener's destruction closed
-  if (!StopEngine()) exit_code = 1;
+  http_.reset();
+  uv_run(&loop_, UV_RUN_DEFAULT);  // frees what the listeners' destruction closed
+  // Tails and queries still running end before the engine closes; their answers go nowhere.
+  if (tail_ != nullptr) tail_->Shutdown();
+  if (query_pool_ != nullptr) query_pool_->Stop();
+  if (loki_api_ != nullptr) loki_api_->SetEngine(nullptr);
+  push_.reset();
+  tail_.reset();
+  if (!StopEngine()) exit_code_ = 1;
   const int rc = uv_loop_close(&loop_);
   if (rc != 0) {
     log_.Error("event loop closed with handles still open", {{"error", uv_strerror(rc)}});
     return 1;
   }
-  log_.Info("stopped", {{"exit_code", exit_code}});
-  return exit_code;
+  log_.Info("stopped", {{"exit_code", exit_code_}});
+  return exit_code_;
 }
 
 Status AggregatorServer::Start() {
   // Signals first: a SIGTERM during recovery (which can take a while on a large data dir) waits
-  // in libuv until the loop runs, then drains and stops cleanly instead of killing the process.
+  // until recovery is over, then drains and stops cleanly instead of killing the process.
   AddSignal(SIGINT);
   AddSignal(SIGTERM);
   AddSignal(SIGHUP);
+  SILT_RETURN_IF_ERROR(RegisterEngineMetrics([this] { return engine_.get(); }, &registry_));
+  // HTTP before the engine: /ready (503 until recovery is over) and /metrics answer meanwhile.
+  SILT_RETURN_IF_ERROR(StartHttp());
+  OpenEngine();
+  return Status::Ok();
+}
+
+void AggregatorServer::OpenEngine() {
   engine::EngineOptions options = config_.storage;
   options.fs = &fs_;
   options.clock = &clock_;
   options.logger = logger_;
   options.data_dir = config_.data_dir;
-  SILT_ASSIGN_OR_RETURN(engine_, engine::StorageEngine::Open(options));
+  opened_ = new uv_async_t;
+  uv_async_init(&loop_, opened_, [](uv_async_t* handle) {
+    static_cast<AggregatorServer*>(handle->data)->OnEngineOpened();
+  });
+  opened_->data = this;
+  // Recovery (chunk files, WAL replay) runs on its own thread so the loop keeps serving HTTP.
+  opener_ = std::thread([this, options] {
+    Result<std::unique_ptr<engine::StorageEngine>> opened = engine::StorageEngine::Open(options);
+    open_status_ = opened.status();
+    if (opened.ok()) opened_engine_ = std::move(*opened);
+    uv_async_send(opened_);
+  });
+}
+
+void AggregatorServer::OnEngineOpened() {
+  opener_.join();
+  uv_close(reinterpret_cast<uv_handle_t*>(opened_),
+           [](uv_handle_t* closed) { delete reinterpret_cast<uv_async_t*>(closed); });
+  opened_ = nullptr;
+  engine_ = std::move(opened_engine_);
+  Status started = open_status_;
+  if (started.ok() && stopping_) {
+    log_.Info("storage engine open; stopping as asked during recovery");
+    StopHttp([this] { CloseSignals(); });
+    return;
+  }
+  if (started.ok()) started = StartListeners();
+  if (!started.ok()) Fail(started);
+}
+
+Status AggregatorServer::StartListeners() {
   engine::StorageEngine* engine = engine_.get();
+  if (loki_api_ != nullptr) loki_api_->SetEngine(engine);
   auto push = [engine](engine::PushRequest request, engine::PushCallback done) {
     return engine->Push(std::move(request), std::move(done));
   };
-  SILT_ASSIGN_OR_RETURN(listener_, server::AgentListener::Start(&loop_, config_.agent_listener,
-                                                                push, &registry_, logger_,
-                                                                &clock_));
+  SILT_ASSIGN_OR_RETURN(
+      listener_, server::AgentListener::Start(&loop_, config_.agent_listener, push, &registry_,
+                                              logger_, &clock_));
   const auto& listen = config_.agent_listener.listen;
-  log_.Info("agent listener ready",
-            {{"address", listener_->address()},
-             {"tls", listen.tls.has_value()},
-             {"data_dir", config_.data_dir}});
+  log_.Info("agent listener ready", {{"address", listener_->address()},
+                                     {"tls", listen.tls.has_value()},
+                                     {"data_dir", config_.data_dir}});
   if (config_.syslog.tcp_enabled || config_.syslog.udp_enabled) {
     SILT_ASSIGN_OR_RETURN(syslog_, ingest::SyslogService::Start(&loop_, config_.syslog, push,
                                                                 &registry_, logger_, &clock_));
   }
+  if (http_ != nullptr) SILT_RETURN_IF_ERROR(StartHttpIngest());
   return Status::Ok();
+}
+
+void AggregatorServer::Fail(const Status& why) {
+  log_.Error("cannot start", {{"error", why}});
+  exit_code_ = 1;
+  stopping_ = true;
+  listener_.reset();
+  syslog_.reset();
+  http_.reset();
+  CloseSignals();
+}
+
+Status AggregatorServer::StartHttp() {
+  const HttpApiConfig& c = config_.http;
+  if (!c.enabled) return Status::Ok();
+  const size_t workers = c.query_workers != 0 ? c.query_workers : api::DefaultQueryWorkers();
+  query_pool_ = std::make_unique<api::QueryPool>(workers);
+  api::LokiApiOptions options;
+  options.pool = query_pool_.get();
+  options.query.clock = &clock_;
+  options.query.timeout_ns = c.query_timeout_ns;
+  options.query.max_query_memory_bytes = c.max_query_memory_bytes;
+  options.query.max_query_memory_name = "http.max_query_memory";
+  options.query.max_entries_limit = c.max_entries_limit_per_query;
+  loki_api_ = std::make_unique<api::LokiApi>(std::move(options));
+  http::Router router;
+  SILT_RETURN_IF_ERROR(AddRoutes(&router));
+  http::ServerOptions server = c.server;
+  server.logger = logger_;
+  server.metrics = &registry_;
+  server.clock = &clock_;
+  SILT_ASSIGN_OR_RETURN(http_,
+                        http::HttpServer::Start(&loop_, std::move(server), std::move(router)));
+  log_.Info("http listener ready", {{"address", http_->address()}, {"query_workers", workers}});
+  return Status::Ok();
+}
+
+Status AggregatorServer::AddRoutes(http::Router* router) {
+  SILT_RETURN_IF_ERROR(loki_api_->AddRoutes(router));
+  // Push and tail need the storage engine: until recovery is over they answer 503, as /ready.
+  auto starting = [](http::Responder& responder) {
+    http::Response response = http::Response::Error(
+        503, "the storage engine is still recovering (WAL replay); retry when /ready says ready");
+    response.headers.Set("Retry-After", "1");
+    responder.Respond(std::move(response));
+  };
+  SILT_RETURN_IF_ERROR(router->Add(
+      "POST", "/loki/api/v1/push", [this, starting](http::Request r, http::Responder a) {
+        if (push_ == nullptr) return starting(a);
+        push_->HandleLokiPush(std::move(r), std::move(a));
+      }));
+  SILT_RETURN_IF_ERROR(
+      router->Add("POST", "/api/v1/logs", [this, starting](http::Request r, http::Responder a) {
+        if (push_ == nullptr) return starting(a);
+        push_->HandleSimpleLogs(std::move(r), std::move(a));
+      }));
+  SILT_RETURN_IF_ERROR(
+      router->Add("GET", "/loki/api/v1/tail", [this, starting](http::Request r, http::Responder a) {
+        if (tail_ == nullptr) return starting(a);
+        tail_->Handle(std::move(r), std::move(a));
+      }));
+  api::StatusRoutesOptions status;
+  status.registry = &registry_;
+  status.config_yaml = EncodeAggregatorConfigYaml(config_);
+  status.build = api::CurrentBuildInfo();
+  return api::AddStatusRoutes(status, router);
+}
+
+Status AggregatorServer::StartHttpIngest() {
+  const HttpApiConfig& c = config_.http;
+  ingest::PushHandlerOptions push;
+  push.engine = engine_.get();
+  push.clock = &clock_;
+  push.metrics = &registry_;
+  push.limits = config_.limits;
+  api::QueryPool* pool = query_pool_.get();
+  // A job refused after Stop() is dropped with its responder, which answers 500.
+  push.executor = [pool](std::function<void()> job) { static_cast<void>(pool->Submit(std::move(job))); };
+  push.max_decompressed_bytes = c.server.max_decoded_body_bytes;
+  SILT_ASSIGN_OR_RETURN(push_, ingest::PushHandler::Create(std::move(push)));
+  tail::TailOptions tail;
+  tail.clock = &clock_;
+  tail.logger = logger_;
+  tail.max_entries_limit = c.max_entries_limit_per_query;
+  tail.max_query_memory_bytes = c.max_query_memory_bytes;
+  tail_ = std::make_unique<tail::TailHandler>(engine_.get(), tail);
+  return Status::Ok();
+}
+
+void AggregatorServer::StopHttp(std::function<void()> done) {
+  if (http_ == nullptr) return done();
+  http_->Shutdown([this, done = std::move(done)] {
+    log_.Info("http listener stopped");
+    done();
+  });
 }
 
 void AggregatorServer::AddSignal(int signum) {
@@ -84,6 +224,10 @@ void AggregatorServer::AddSignal(int signum) {
 }
 
 void AggregatorServer::OnSignal(int signum) {
+  if (signum == SIGHUP && listener_ == nullptr) {
+    log_.Info("SIGHUP ignored: still starting");
+    return;
+  }
   if (signum == SIGHUP) {
     Status reloaded = listener_->Reload();
     if (reloaded.ok() && syslog_ != nullptr) reloaded = syslog_->Reload();
@@ -104,12 +248,20 @@ void AggregatorServer::Shutdown(const char* reason) {
     return;
   }
   stopping_ = true;
+  if (listener_ == nullptr) {
+    // Recovery is still running; OnEngineOpened finishes the shutdown.
+    log_.Info("shutting down after recovery", {{"reason", reason}});
+    return;
+  }
   log_.Info("shutting down", {{"reason", reason}, {"sessions", listener_->session_count()}});
   // The signal handles stay until the drain is over, so a repeated SIGTERM is not fatal.
   drains_pending_ = syslog_ != nullptr ? 2 : 1;
   auto drained = [this](const char* what) {
     log_.Info(what);
-    if (--drains_pending_ == 0) CloseSignals();
+    if (--drains_pending_ > 0) return;
+    // Live tails get close 1001 before the HTTP server stops answering.
+    if (tail_ != nullptr) tail_->Shutdown();
+    StopHttp([this] { CloseSignals(); });
   };
   listener_->Drain([drained] { drained("agent connections drained"); });
   if (syslog_ != nullptr) syslog_->Drain([drained] { drained("syslog listeners drained"); });

@@ -11,19 +11,36 @@
 // are disabled) start after it, log their own "syslog listener ready" lines, reload TLS on SIGHUP
 // and drain alongside the agent connections.
 //
-// Thread-safety: Run() blocks the calling thread; everything happens on the loop inside it.
+// The HTTP API (aggregator/api, config `http:`) starts before the engine opens, so /ready (503
+// until the engine is open) and /metrics answer as soon as it logs msg="http listener ready"
+// address=<host:port>; queries run on a worker pool. SIGTERM stops it gracefully after the
+// agent listener's drain, and the pool finishes its queries before the engine closes. Loki push
+// (POST /loki/api/v1/push, /api/v1/logs; aggregator/ingest/push) and the WebSocket tail
+// (/loki/api/v1/tail; aggregator/tail) are routed from the start and answer 503 until the engine
+// is open; push decoding runs on the query pool; tails get close 1001 at shutdown.
+//
+// Thread-safety: Run() blocks the calling thread; everything happens on the loop inside it, but
+// for the engine's recovery, which runs on a helper thread and hands the engine to the loop.
 #pragma once
 
 #include <uv.h>
 
+#include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
+#include "aggregator/api/loki_api.h"
+#include "aggregator/api/query_pool.h"
 #include "aggregator/config/aggregator_config.h"
 #include "aggregator/engine/storage_engine.h"
+#include "aggregator/ingest/push/push_handler.h"
 #include "aggregator/ingest/syslog/syslog_service.h"
 #include "aggregator/server/agent_listener.h"
+#include "aggregator/tail/tail_handler.h"
 #include "shared/fs/posix_file_system.h"
+#include "shared/http/router.h"
+#include "shared/http/server.h"
 #include "shared/log/logger.h"
 #include "shared/metrics/registry.h"
 #include "shared/time/clock.h"
@@ -44,7 +61,22 @@ class AggregatorServer {
   int Run();
 
  private:
+  // Signals, metrics, the HTTP API, then the engine's recovery on a thread (OpenEngine).
   Status Start();
+  void OpenEngine();
+  // On the loop once recovery is over: the listeners, or Fail, or the end of an early shutdown.
+  void OnEngineOpened();
+  Status StartListeners();
+  // Logs why the server cannot start, sets exit code 1 and closes what is open.
+  void Fail(const Status& why);
+  // Starts the HTTP API when configured (before the engine opens).
+  Status StartHttp();
+  // Once the engine is open: the push and tail handlers behind their routes.
+  Status StartHttpIngest();
+  // Every route of the HTTP API; more handlers (push, tail) are registered here.
+  Status AddRoutes(http::Router* router);
+  // After the agent drain: stops the HTTP server, then calls `done`.
+  void StopHttp(std::function<void()> done);
   void AddSignal(int signum);
   void OnSignal(int signum);
   void Shutdown(const char* reason);
@@ -63,8 +95,19 @@ class AggregatorServer {
   std::unique_ptr<server::AgentListener> listener_;
   std::unique_ptr<ingest::SyslogService> syslog_;  // null when both transports are disabled
   int drains_pending_ = 0;
+  std::unique_ptr<api::QueryPool> query_pool_;
+  std::unique_ptr<api::LokiApi> loki_api_;
+  std::unique_ptr<http::HttpServer> http_;
+  std::unique_ptr<ingest::PushHandler> push_;  // null until the engine is open
+  std::unique_ptr<tail::TailHandler> tail_;     // null until the engine is open
   std::vector<uv_signal_t*> signals_;
   bool stopping_ = false;
+  int exit_code_ = 0;
+  // Recovery: the thread opening the engine hands its result over through `opened_`.
+  std::thread opener_;
+  uv_async_t* opened_ = nullptr;
+  Status open_status_;
+  std::unique_ptr<engine::StorageEngine> opened_engine_;
 };
 
 }  // namespace silt::aggregator

@@ -12,7 +12,8 @@
 // range query over the steps start, start + step, ... <= end (a matrix; --step is a duration
 // or float seconds, by default max(1s, floor((end - start) / 250)) rounded to whole seconds, as
 // Loki), or with --instant one evaluation at end (a vector or a scalar). The directory's LOCK
-// refuses a directory a running server uses.
+// refuses a directory a running server uses. The query runs through api::RunLokiQuery
+// (aggregator/api/loki_query.h), exactly as GET /loki/api/v1/query_range does.
 // Thread-safety: RunQuery blocks; one call at a time.
 #pragma once
 

@@ -191,6 +191,34 @@ void ReadLimits(ObjectReader& r, ingest::PushLimits* l) {
   });
 }
 
+void ReadHttp(ObjectReader& r, HttpApiConfig* h) {
+  r.Object("http", [&](ObjectReader& o) {
+    std::string listen;
+    if (o.Optional("listen", &listen)) {
+      h->enabled = !listen.empty();
+      Status parsed =
+          h->enabled ? ParseListenAddress(listen, &h->server.host, &h->server.port) : Status::Ok();
+      if (!parsed.ok()) o.AddError("listen", parsed.message());
+    }
+    o.Optional("max_connections", &h->server.max_connections);
+    ReadBytes(o, "max_header_bytes", &h->server.max_header_bytes, 1024,
+              int64_t{http::kMaxHeaderBytesLimit});
+    ReadBytes(o, "max_body_bytes", &h->server.max_body_bytes, 1024, int64_t{1} << 32);
+    ReadBytes(o, "max_decoded_body_bytes", &h->server.max_decoded_body_bytes, 1024,
+              int64_t{1} << 32);
+    o.Optional("header_timeout", &h->server.header_timeout, config::Duration{});
+    o.Optional("read_timeout", &h->server.read_timeout, config::Duration{});
+    o.Optional("keep_alive_timeout", &h->server.keep_alive_timeout, config::Duration{});
+    o.Optional("write_timeout", &h->server.write_timeout, config::Duration{});
+    o.Optional("query_workers", &h->query_workers);
+    o.Optional("query_timeout", &h->query_timeout_ns, config::Duration{});
+    ReadBytes(o, "max_query_memory", &h->max_query_memory_bytes, 0, int64_t{1} << 44);
+    o.Optional("max_entries_limit_per_query", &h->max_entries_limit_per_query);
+    Status valid = h->server.Validate();
+    if (!valid.ok()) o.AddError("", valid.message());
+  });
+}
+
 Result<AggregatorConfig> ReadAggregatorConfig(const config::Document& doc) {
   AggregatorConfig c;
   ObjectReader r = doc.Root();
@@ -207,6 +235,7 @@ Result<AggregatorConfig> ReadAggregatorConfig(const config::Document& doc) {
   ReadStorage(r, &c.storage);
   ReadSyslog(r, &c.syslog);
   ReadLimits(r, &c.limits);
+  ReadHttp(r, &c.http);
   SILT_RETURN_IF_ERROR(r.Finish());
   c.storage.data_dir = c.data_dir;
   return c;

@@ -19,10 +19,24 @@
 #include "aggregator/ingest/push/push_limits.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/config/load_options.h"
+#include "shared/http/server_options.h"
 #include "shared/log/level.h"
 #include "shared/status/result.h"
 
 namespace silt::aggregator {
+
+// http: the Loki-compatible API (docs/http-api.md). server.host/port default to 127.0.0.1:3100;
+// logger, metrics and clock are left null (wiring fills them).
+struct HttpApiConfig {
+  bool enabled = true;  // listen: "" turns the HTTP API off
+  http::ServerOptions server;
+  size_t query_workers = 0;  // 0: one per hardware thread
+  int64_t query_timeout_ns = 60 * time::kSecond;
+  int64_t max_query_memory_bytes = int64_t{512} << 20;
+  size_t max_entries_limit_per_query = 5000;
+
+  HttpApiConfig() { server.port = 3100; }
+};
 
 struct AggregatorConfig {
   std::string data_dir = "./silt-data";
@@ -36,6 +50,7 @@ struct AggregatorConfig {
   ingest::SyslogOptions syslog;
   // limits: validation of pushed entries (Loki push, /api/v1/logs), Loki's defaults.
   ingest::PushLimits limits;
+  HttpApiConfig http;
 
   AggregatorConfig() { storage.data_dir = data_dir; }
 };

@@ -45,6 +45,7 @@ Status BenchSystem::Prepare() {
   }
   WriteAll(Path("aggregator.yaml"), "data_dir: " + Path("data") +
                                         "\n"
+                                        "http:\n  listen: 127.0.0.1:0\n"
                                         "agent_listener:\n"
                                         "  listen: 127.0.0.1:0\n"
                                         "  tls:\n"

@@ -27,6 +27,7 @@ void AggregatorProcessTest::WriteConfig(const std::string& extra_listener_keys,
                                         const std::string& syslog_keys) {
   std::ofstream(dir_.Path("aggregator.yaml"))
       << "data_dir: " << dir_.Path("data") << "\n"
+      << "http:\n  listen: 127.0.0.1:0\n"
       << "agent_listener:\n  listen: 127.0.0.1:0\n  reconnect_after: 2s\n"
       << extra_listener_keys << "syslog:\n"
       << syslog_keys;
@@ -47,6 +48,13 @@ int AggregatorProcessTest::StartServer() {
   });
   EXPECT_TRUE(up) << text;
   return up ? std::atoi(text.c_str() + at + ready.size()) : 0;
+}
+
+int AggregatorProcessTest::HttpPort() const {
+  const std::string ready = "msg=\"http listener ready\" address=127.0.0.1:";
+  const std::string text = ReadAll(dir_.Path("aggregator.log"));
+  const size_t at = text.rfind(ready);
+  return at == std::string::npos ? 0 : std::atoi(text.c_str() + at + ready.size());
 }
 
 server::testing::AgentTestClient& AggregatorProcessTest::Connect(int port) {

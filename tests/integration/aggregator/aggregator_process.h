@@ -32,6 +32,8 @@ class AggregatorProcessTest : public ::testing::Test {
                    const std::string& syslog_keys = kSyslogOnFreePorts);
   // Starts the server and returns the port it logged (0 on failure).
   int StartServer();
+  // The HTTP API's port from the server's "http listener ready" log line (0 when absent).
+  int HttpPort() const;
   // A test agent connected to `port` (owned by the fixture).
   server::testing::AgentTestClient& Connect(int port);
   // The "line" values `dump` prints, in order; the exit code and raw output when asked.

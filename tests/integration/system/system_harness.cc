@@ -96,6 +96,7 @@ void SystemHarness::WriteConfigs(const TlsSetup& tls) {
   WriteAll(Path("aggregator.yaml"),
            "data_dir: " + Path("data") +
                "\n"
+               "http:\n  listen: 127.0.0.1:0\n"
                "agent_listener:\n"
                "  listen: " + address + "\n"
                "  tls:\n"

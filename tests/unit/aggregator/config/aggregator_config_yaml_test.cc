@@ -1,0 +1,120 @@
+// The `http:` section of aggregator.yaml and EncodeAggregatorConfigYaml (GET /config): every
+// key read, defaults, bad values, and the encoded YAML loading back to the same values.
+#include "aggregator/config/aggregator_config_yaml.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace silt::aggregator {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Result<AggregatorConfig> Parse(std::string_view text) {
+  return ParseAggregatorConfig(text, "aggregator.yaml");
+}
+
+TEST(HttpConfigTest, DefaultsListenOnLokisPort) {
+  Result<AggregatorConfig> c = Parse("");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->http.enabled);
+  EXPECT_EQ(c->http.server.host, "127.0.0.1");
+  EXPECT_EQ(c->http.server.port, 3100);
+  EXPECT_EQ(c->http.query_workers, 0u);
+  EXPECT_EQ(c->http.query_timeout_ns, int64_t{60} * time::kSecond);
+  EXPECT_EQ(c->http.max_query_memory_bytes, int64_t{512} << 20);
+  EXPECT_EQ(c->http.max_entries_limit_per_query, 5000u);
+}
+
+TEST(HttpConfigTest, EveryKeyIsRead) {
+  Result<AggregatorConfig> c = Parse(
+      "http:\n  listen: 0.0.0.0:0\n  max_connections: 7\n  max_header_bytes: 8KiB\n"
+      "  max_body_bytes: 1MiB\n  max_decoded_body_bytes: 2MiB\n  header_timeout: 5s\n"
+      "  read_timeout: 6s\n  keep_alive_timeout: 7s\n  write_timeout: 8s\n"
+      "  query_workers: 3\n  query_timeout: 2m\n  max_query_memory: 64MiB\n"
+      "  max_entries_limit_per_query: 100\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const HttpApiConfig& h = c->http;
+  EXPECT_EQ(h.server.host, "0.0.0.0");
+  EXPECT_EQ(h.server.port, 0);
+  EXPECT_EQ(h.server.max_connections, 7u);
+  EXPECT_EQ(h.server.max_header_bytes, 8u << 10);
+  EXPECT_EQ(h.server.max_body_bytes, 1u << 20);
+  EXPECT_EQ(h.server.max_decoded_body_bytes, 2u << 20);
+  EXPECT_EQ(h.server.header_timeout, 5 * time::kSecond);
+  EXPECT_EQ(h.server.read_timeout, 6 * time::kSecond);
+  EXPECT_EQ(h.server.keep_alive_timeout, 7 * time::kSecond);
+  EXPECT_EQ(h.server.write_timeout, 8 * time::kSecond);
+  EXPECT_EQ(h.query_workers, 3u);
+  EXPECT_EQ(h.query_timeout_ns, 120 * time::kSecond);
+  EXPECT_EQ(h.max_query_memory_bytes, int64_t{64} << 20);
+  EXPECT_EQ(h.max_entries_limit_per_query, 100u);
+}
+
+TEST(HttpConfigTest, EmptyListenDisablesTheApi) {
+  Result<AggregatorConfig> c = Parse("http:\n  listen: ''\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->http.enabled);
+}
+
+TEST(HttpConfigTest, BadListenIsReportedWithPosition) {
+  Result<AggregatorConfig> c = Parse("http:\n  listen: localhost\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("aggregator.yaml:2:"));
+  EXPECT_THAT(c.status().message(), HasSubstr("expected host:port"));
+}
+
+TEST(HttpConfigTest, HeaderLimitOverTheParsersCeilingIsAnError) {
+  Result<AggregatorConfig> c = Parse("http:\n  max_header_bytes: 1MiB\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("max_header_bytes"));
+}
+
+TEST(HttpConfigTest, UnknownHttpKeyIsAnError) {
+  Result<AggregatorConfig> c = Parse("http:\n  query_worker: 2\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("query_worker"));
+}
+
+TEST(AggregatorConfigYamlTest, EncodedConfigLoadsBackTheSame) {
+  Result<AggregatorConfig> c = Parse(
+      "data_dir: /srv/silt\nlog_level: debug\n"
+      "agent_listener:\n  listen: '[::1]:7000'\n  idle_timeout: 3m\n"
+      "  tls:\n    cert_file: /c.pem\n    key_file: /k.pem\n    min_version: '1.2'\n"
+      "auth:\n  tokens:\n    s3cret-token: team-a\n"
+      "storage:\n  chunk_codec: zstd\n  partition_length: 30m\n"
+      "http:\n  listen: 127.0.0.1:0\n  query_timeout: 90s\n  max_query_memory: 1GiB\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string yaml = EncodeAggregatorConfigYaml(*c);
+  EXPECT_THAT(yaml, Not(HasSubstr("s3cret-token")));
+  EXPECT_THAT(yaml, HasSubstr("key_file: /k.pem"));
+  Result<AggregatorConfig> back = Parse(yaml);
+  ASSERT_TRUE(back.ok()) << back.status() << "\n" << yaml;
+  EXPECT_EQ(back->data_dir, "/srv/silt");
+  EXPECT_EQ(back->log_level, log::Level::kDebug);
+  EXPECT_EQ(back->agent_listener.listen.host, "::1");
+  EXPECT_EQ(back->agent_listener.listen.port, 7000);
+  EXPECT_EQ(back->agent_listener.session.idle_timeout_ns, 180 * time::kSecond);
+  ASSERT_TRUE(back->agent_listener.listen.tls.has_value());
+  EXPECT_EQ(back->agent_listener.listen.tls->min_version, net::TlsVersion::kTls12);
+  EXPECT_EQ(back->agent_listener.auth.tokens.size(), 1u);
+  EXPECT_EQ(back->agent_listener.auth.tokens.begin()->second, "team-a");
+  EXPECT_EQ(back->storage.chunk.codec, store::Codec::kZstd);
+  EXPECT_EQ(back->storage.head.partition_ns, 1800 * time::kSecond);
+  EXPECT_EQ(back->http.server.port, 0);
+  EXPECT_EQ(back->http.query_timeout_ns, 90 * time::kSecond);
+  EXPECT_EQ(back->http.max_query_memory_bytes, int64_t{1} << 30);
+  EXPECT_EQ(EncodeAggregatorConfigYaml(*back), yaml);
+}
+
+TEST(AggregatorConfigYamlTest, DisabledHttpEncodesAsEmptyListen) {
+  Result<AggregatorConfig> c = Parse("http:\n  listen: ''\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  Result<AggregatorConfig> back = Parse(EncodeAggregatorConfigYaml(*c));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_FALSE(back->http.enabled);
+}
+
+}  // namespace
+}  // namespace silt::aggregator
