@@ -29,7 +29,8 @@ void ReadBytes(ObjectReader& r, std::string_view key, T* out, int64_t min, int64
   *out = static_cast<T>(value);
 }
 
-void ReadTls(ObjectReader& t, net::TlsServerOptions* tls) {
+// `clients` names who presents certificates, for the client_ca_file message.
+void ReadTls(ObjectReader& t, net::TlsServerOptions* tls, std::string_view clients = "agents") {
   t.Required("cert_file", &tls->cert_file);
   t.Required("key_file", &tls->key_file);
   t.Optional("client_ca_file", &tls->client_ca_file);
@@ -41,8 +42,8 @@ void ReadTls(ObjectReader& t, net::TlsServerOptions* tls) {
          {{"1.2", net::TlsVersion::kTls12}, {"1.3", net::TlsVersion::kTls13}});
   if (tls->client_auth != net::ClientAuth::kNone && tls->client_ca_file.empty()) {
     t.AddError("client_ca_file",
-               "client_auth optional or required needs client_ca_file: the CA that signs the "
-               "agents' certificates");
+               "client_auth optional or required needs client_ca_file: the CA that signs the " +
+                   std::string(clients) + "' certificates");
   }
 }
 
@@ -214,6 +215,12 @@ void ReadHttp(ObjectReader& r, HttpApiConfig* h) {
     o.Optional("query_timeout", &h->query_timeout_ns, config::Duration{});
     ReadBytes(o, "max_query_memory", &h->max_query_memory_bytes, 0, int64_t{1} << 44);
     o.Optional("max_entries_limit_per_query", &h->max_entries_limit_per_query);
+    o.Object("tls", [&](ObjectReader& t) {
+      net::TlsServerOptions tls;
+      tls.min_version = net::TlsVersion::kTls12;  // browsers, Grafana and push clients: 1.2+
+      ReadTls(t, &tls, "HTTP clients");
+      h->server.tls = std::move(tls);
+    });
     Status valid = h->server.Validate();
     if (!valid.ok()) o.AddError("", valid.message());
   });

@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "aggregator/engine/engine_options.h"
-#include "aggregator/ingest/syslog/syslog_options.h"
 #include "aggregator/ingest/push/push_limits.h"
+#include "aggregator/ingest/syslog/syslog_options.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/config/load_options.h"
 #include "shared/http/server_options.h"
@@ -26,7 +26,8 @@
 namespace silt::aggregator {
 
 // http: the Loki-compatible API (docs/http-api.md). server.host/port default to 127.0.0.1:3100;
-// logger, metrics and clock are left null (wiring fills them).
+// server.tls comes from the optional tls: block (min_version 1.2 unless set); logger, metrics and
+// clock are left null (wiring fills them).
 struct HttpApiConfig {
   bool enabled = true;  // listen: "" turns the HTTP API off
   http::ServerOptions server;

@@ -108,6 +108,7 @@ void EmitHttp(const HttpApiConfig& h, YAML::Emitter* out) {
   y << YAML::Key << "query_timeout" << YAML::Value << Duration(h.query_timeout_ns);
   y << YAML::Key << "max_query_memory" << YAML::Value << Bytes(h.max_query_memory_bytes);
   y << YAML::Key << "max_entries_limit_per_query" << YAML::Value << h.max_entries_limit_per_query;
+  if (s.tls.has_value()) EmitTls(*s.tls, out);
   y << YAML::EndMap;
 }
 

@@ -163,4 +163,21 @@ RouteMatch Router::Find(std::string_view method, std::string_view raw_path) cons
   return match;
 }
 
+Response UnroutedResponse(const Request& request, const RouteMatch& match) {
+  switch (match.outcome) {
+    case RouteMatch::Outcome::kMethodNotAllowed: {
+      Response response = Response::Error(405, "method " + request.method + " is not allowed for " +
+                                                   request.path + "; allowed: " + match.allow);
+      response.headers.Add("Allow", match.allow);
+      return response;
+    }
+    case RouteMatch::Outcome::kBadPath:
+      return Response::Error(400, "bad request path: " + match.error);
+    case RouteMatch::Outcome::kNotFound:
+    case RouteMatch::Outcome::kFound:
+      break;
+  }
+  return Response::Error(404, "no route for " + request.method + " " + request.path);
+}
+
 }  // namespace silt::http

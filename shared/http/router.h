@@ -19,6 +19,7 @@
 
 #include "shared/http/request.h"
 #include "shared/http/responder.h"
+#include "shared/http/response.h"
 #include "shared/status/status.h"
 
 namespace silt::http {
@@ -83,5 +84,9 @@ class Router {
 
   std::vector<Route> routes_;
 };
+
+// The answer to a request no route handles, by match.outcome: 405 with Allow, 400 for a bad
+// path, 404 otherwise.
+Response UnroutedResponse(const Request& request, const RouteMatch& match);
 
 }  // namespace silt::http

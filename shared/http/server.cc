@@ -1,7 +1,5 @@
 #include "shared/http/server.h"
 
-#include <signal.h>
-
 #include <cassert>
 #include <utility>
 
@@ -11,35 +9,11 @@
 namespace silt::http {
 namespace {
 
-constexpr size_t kReadBufferBytes = 64 * 1024;
-// Connections over max_connections that still get a 503 answer; beyond, they are just closed.
+// Connections over max_connections that still get a 503 answer; beyond, the listener closes them
+// at once.
 constexpr size_t kMaxRejecting = 64;
 
-// Writing to a socket the peer has closed raises SIGPIPE, whose default action kills the process;
-// libuv does not block it. A process that serves HTTP must ignore it, so the server makes sure.
-// Returns true when the disposition was changed.
-bool IgnoreSigpipe() {
-  struct sigaction current {};
-  if (sigaction(SIGPIPE, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) return false;
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  sigemptyset(&ignore.sa_mask);
-  return sigaction(SIGPIPE, &ignore, nullptr) == 0;
-}
-
-std::string BareHost(const std::string& host) {
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    return host.substr(1, host.size() - 2);
-  }
-  return host;
-}
-
 }  // namespace
-
-struct HttpServer::Listener {
-  uv_tcp_t handle;
-  HttpServer* server;  // nullptr once the server is gone
-};
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(uv_loop_t* loop, ServerOptions options,
                                                       Router router) {
@@ -68,14 +42,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(uv_loop_t* loop, ServerOpt
   context.limits = options.limits();
   context.options = std::move(options);
   context.router = std::move(router);
-  context.read_buffer.resize(kReadBufferBytes);
   context.on_closed = [raw = server.get()](Connection* c) { raw->OnConnectionClosed(c); };
   SILT_RETURN_IF_ERROR(server->Listen());
-  if (IgnoreSigpipe()) {
-    context.logger->Info(context.log_component,
-                         "SIGPIPE was at its default (terminate); now ignored so a vanished "
-                         "client cannot kill the process");
-  }
   context.completions =
       CompletionQueue::Create(loop, [](const std::shared_ptr<Exchange>& exchange) {
         if (Connection* connection = exchange->connection()) {
@@ -83,47 +51,38 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(uv_loop_t* loop, ServerOpt
         }
       });
   assert(context.completions != nullptr);
-  context.logger->Info(context.log_component, "listening", {{"address", server->address()}});
   return server;
 }
 
 Status HttpServer::Listen() {
   const ServerOptions& options = context_.options;
-  const std::string host = BareHost(options.host);
-  sockaddr_storage addr{};
-  if (uv_ip4_addr(host.c_str(), options.port, reinterpret_cast<sockaddr_in*>(&addr)) != 0 &&
-      uv_ip6_addr(host.c_str(), options.port, reinterpret_cast<sockaddr_in6*>(&addr)) != 0) {
-    return Status::InvalidArgument("http server option host = \"" + options.host +
-                                   "\": not an IP address literal");
-  }
-  listener_ = new Listener();
-  listener_->server = this;
-  uv_tcp_init(context_.loop, &listener_->handle);
-  listener_->handle.data = listener_;
+  net::ListenOptions listen;
+  listen.host = options.host;
+  listen.port = options.port;
+  listen.tls = options.tls;
+  listen.backlog = options.backlog;
+  // The listener closes at once what even a 503 cannot be spent on; Accept() answers 503 above
+  // max_connections. A TLS handshake must finish within header_timeout (slow clients).
+  listen.max_connections = options.max_connections + kMaxRejecting;
+  listen.handshake_timeout =
+      std::chrono::milliseconds((options.header_timeout + 999'999) / 1'000'000);
+  listen.component = context_.log_component;
+  listen.on_refused = [this] { CountRefused(); };
+  auto listener = net::StreamListener::Start(
+      context_.loop, std::move(listen),
+      [this](std::unique_ptr<net::ByteStream> stream) { Accept(std::move(stream)); },
+      context_.logger);
+  if (!listener.ok()) return listener.status().WithContext("http server");
+  listener_ = std::move(*listener);
   listener_closed_ = false;
-  const std::string where = options.host + ":" + std::to_string(options.port);
-  auto* stream = reinterpret_cast<uv_stream_t*>(&listener_->handle);
-  int rc = uv_tcp_bind(&listener_->handle, reinterpret_cast<const sockaddr*>(&addr), 0);
-  if (rc == 0) rc = uv_listen(stream, options.backlog, &HttpServer::OnConnection);
-  if (rc != 0) {
-    listener_->server = nullptr;
-    StopListening();
-    return Status::IOError("cannot listen for HTTP on " + where + ": " + uv_strerror(rc) +
-                           " (is another process using the port, or is the address not local?)");
-  }
-  sockaddr_storage bound{};
-  int len = sizeof(bound);
-  uv_tcp_getsockname(&listener_->handle, reinterpret_cast<sockaddr*>(&bound), &len);
-  port_ = bound.ss_family == AF_INET6
-              ? ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port)
-              : ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+  port_ = listener_->port();
+  address_ = listener_->address();
   return Status::Ok();
 }
 
 HttpServer::~HttpServer() {
   shutdown_->done.clear();  // not called once the server is gone
-  if (listener_ != nullptr) listener_->server = nullptr;
-  StopListening();
+  listener_.reset();        // closes the listening socket and any handshake in progress
   if (metrics_ != nullptr) {
     for (size_t i = 0; i < connections_.size(); ++i) metrics_->ConnectionClosed();
   }
@@ -132,38 +91,15 @@ HttpServer::~HttpServer() {
   if (context_.completions != nullptr) context_.completions->Close(nullptr);
 }
 
-std::string HttpServer::address() const {
-  const std::string host = BareHost(context_.options.host);
-  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port_);
-  return host + ":" + std::to_string(port_);
+Status HttpServer::ReloadTls() {
+  if (listener_ == nullptr || listener_closing_) return Status::Ok();
+  return listener_->Reload();
 }
 
-void HttpServer::OnConnection(uv_stream_t* stream, int status) {
-  auto* listener = static_cast<Listener*>(stream->data);
-  if (listener->server == nullptr) return;
-  if (status < 0) {
-    listener->server->context_.logger->Warn(listener->server->context_.log_component,
-                                            "accept failed", {{"error", uv_strerror(status)}});
-    return;
-  }
-  listener->server->Accept();
-}
-
-void HttpServer::Accept() {
-  const size_t max = context_.options.max_connections;
-  const bool reject = connections_.size() >= max;
-  auto* connection = new Connection(&context_);
+void HttpServer::Accept(std::unique_ptr<net::ByteStream> stream) {
+  const bool reject = connections_.size() >= context_.options.max_connections;
+  auto* connection = new Connection(&context_, std::move(stream));
   connections_.insert(connection);
-  if (connections_.size() > max + kMaxRejecting) {
-    // Flooded: even 503 answers would pile up. Accept only to close at once.
-    connection->Start(reinterpret_cast<uv_stream_t*>(&listener_->handle), /*reject=*/false);
-    connection->Close();
-    if (metrics_ != nullptr) {
-      metrics_->ConnectionOpened();
-      metrics_->ConnectionRejected();
-    }
-    return;
-  }
   if (metrics_ != nullptr) {
     metrics_->ConnectionOpened();
     if (reject) metrics_->ConnectionRejected();
@@ -172,7 +108,18 @@ void HttpServer::Accept() {
     context_.logger->Warn(context_.log_component, "connection refused: too many connections",
                           {{"max_connections", context_.options.max_connections}});
   }
-  connection->Start(reinterpret_cast<uv_stream_t*>(&listener_->handle), reject);
+  connection->Start(reject);
+}
+
+void HttpServer::CountRefused() {
+  if (metrics_ == nullptr || listener_ == nullptr) return;
+  const net::ListenerStats& stats = listener_->stats();
+  for (; counted_.rejected_over_limit < stats.rejected_over_limit; ++counted_.rejected_over_limit) {
+    metrics_->ConnectionRejected();
+  }
+  for (; counted_.handshake_failures < stats.handshake_failures; ++counted_.handshake_failures) {
+    metrics_->HandshakeFailed();
+  }
 }
 
 void HttpServer::OnConnectionClosed(Connection* connection) {
@@ -182,16 +129,12 @@ void HttpServer::OnConnectionClosed(Connection* connection) {
 }
 
 void HttpServer::StopListening() {
-  if (listener_ == nullptr) return;
-  Listener* listener = std::exchange(listener_, nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&listener->handle), &HttpServer::OnListenerClose);
-}
-
-void HttpServer::OnListenerClose(uv_handle_t* handle) {
-  std::unique_ptr<Listener> listener(static_cast<Listener*>(handle->data));
-  if (listener->server == nullptr) return;
-  listener->server->listener_closed_ = true;
-  listener->server->MaybeFinishShutdown();
+  if (listener_ == nullptr || listener_closing_) return;
+  listener_closing_ = true;
+  listener_->Close([this] {
+    listener_closed_ = true;
+    MaybeFinishShutdown();
+  });
 }
 
 void HttpServer::Shutdown(std::function<void()> done) {

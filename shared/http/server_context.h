@@ -1,5 +1,5 @@
 // ServerContext: what every Connection of one HttpServer shares: the loop, options, router,
-// logger, metrics, clock, the completion queue for cross-thread answers and one read buffer.
+// logger, metrics, clock and the completion queue for cross-thread answers.
 // Owned by HttpServer; connections point to it until the server detaches them.
 // Loop thread only.
 #pragma once
@@ -36,9 +36,6 @@ struct ServerContext {
   ServerMetrics* metrics = nullptr;  // nullptr: metrics off
   const time::Clock* clock = nullptr;
   std::shared_ptr<CompletionQueue> completions;
-  // Every read lands here first: libuv runs each read callback right after its allocation, so
-  // one buffer serves all connections; bytes that must wait are copied out by the connection.
-  std::vector<char> read_buffer;
   bool shutting_down = false;
   // Runs from a connection's close callback, just before it is freed.
   std::function<void(Connection*)> on_closed;

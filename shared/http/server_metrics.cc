@@ -26,7 +26,13 @@ Result<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(metrics::Registry* 
   SILT_ASSIGN_OR_RETURN(
       m->connections_rejected_,
       registry->RegisterCounter(p + "_connections_rejected_total",
-                                "HTTP connections refused with 503 over max_connections."));
+                                "HTTP connections refused over max_connections (503, or "
+                                "closed at once when flooded)."));
+  SILT_ASSIGN_OR_RETURN(
+      m->handshake_failures_,
+      registry->RegisterCounter(p + "_tls_handshake_failures_total",
+                                "TLS handshakes on the HTTP port that failed (plaintext client, "
+                                "timeout, untrusted or missing client certificate)."));
   return m;
 }
 

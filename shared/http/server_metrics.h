@@ -5,7 +5,10 @@
 //                                                         answer handed to the socket
 //   <prefix>_requests_in_flight                          gauge: dispatched, not yet answered
 //   <prefix>_connections_open                            gauge
-//   <prefix>_connections_rejected_total                  counter: over max_connections (503)
+//   <prefix>_connections_rejected_total                  counter: over max_connections (503,
+//                                                         or closed at once when flooded)
+//   <prefix>_tls_handshake_failures_total                counter: TLS handshakes that failed
+//                                                         (plaintext client, timeout, bad cert)
 // `route` is the matched pattern, "unmatched" for 404/405 and "malformed" for requests refused
 // before routing (400, 408, 413, 431, ...), so label values stay a small fixed set.
 // Thread-safety: every method may be called from any thread.
@@ -32,6 +35,7 @@ class ServerMetrics {
   void ConnectionOpened() { connections_open_->Inc(); }
   void ConnectionClosed() { connections_open_->Dec(); }
   void ConnectionRejected() { connections_rejected_->Inc(); }
+  void HandshakeFailed() { handshake_failures_->Inc(); }
   void RequestStarted() { in_flight_->Inc(); }
   void RequestEnded() { in_flight_->Dec(); }
   // Counts one answered request and its duration.
@@ -45,6 +49,7 @@ class ServerMetrics {
   metrics::Gauge* in_flight_ = nullptr;
   metrics::Gauge* connections_open_ = nullptr;
   metrics::Counter* connections_rejected_ = nullptr;
+  metrics::Counter* handshake_failures_ = nullptr;
 };
 
 }  // namespace silt::http

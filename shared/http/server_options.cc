@@ -53,6 +53,16 @@ Status ServerOptions::Validate() const {
   SILT_RETURN_IF_ERROR(CheckPositiveDuration("write_timeout", write_timeout));
   if (max_connections < 1) return Bad("max_connections", "0", "must be at least 1");
   if (max_stream_buffer_bytes < 1) return Bad("max_stream_buffer_bytes", "0B", "must be >= 1B");
+  if (tls.has_value()) {
+    if (tls->cert_file.empty() || tls->key_file.empty()) {
+      return Bad("tls", "{cert_file, key_file}", "both the certificate and key files are needed");
+    }
+    if (tls->client_auth != net::ClientAuth::kNone && tls->client_ca_file.empty()) {
+      return Bad("tls.client_auth",
+                 tls->client_auth == net::ClientAuth::kRequired ? "required" : "optional",
+                 "needs tls.client_ca_file: the CA that signs the clients' certificates");
+    }
+  }
   if (metrics != nullptr && metrics_prefix.empty()) {
     return Bad("metrics_prefix", "\"\"", "must not be empty when metrics are on");
   }

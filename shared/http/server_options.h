@@ -6,9 +6,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "shared/http/request_parser.h"
+#include "shared/net/tls_options.h"
 #include "shared/status/status.h"
 #include "shared/time/duration.h"
 
@@ -32,6 +34,9 @@ struct ServerOptions {
   int port = 0;
   // Pending connections the kernel queues before accept().
   int backlog = 511;
+  // TLS on the listener (shared/net, docs/tls.md): every connection completes a TLS handshake,
+  // within header_timeout, before any byte reaches HTTP. nullopt: plain HTTP.
+  std::optional<net::TlsServerOptions> tls;
 
   // Request line plus headers. At most 80 KiB, the limit compiled into libhttp-parser.
   size_t max_header_bytes = 64 * 1024;

@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "shared/status/status.h"
 
@@ -34,10 +35,10 @@ namespace silt::net {
 
 // What is known about the other end, for logs and for authentication.
 struct PeerInfo {
-  std::string address;       // "127.0.0.1:53412" or "[::1]:53412"
+  std::string address;  // "127.0.0.1:53412" or "[::1]:53412"
   bool tls = false;
-  std::string tls_version;   // "TLSv1.3"; empty without TLS
-  std::string cipher;        // "TLS_AES_256_GCM_SHA384"; empty without TLS
+  std::string tls_version;  // "TLSv1.3"; empty without TLS
+  std::string cipher;       // "TLS_AES_256_GCM_SHA384"; empty without TLS
   // Verified client certificate (mTLS) subject common name and full subject; empty when the
   // client sent none (or on the client side).
   std::string client_common_name;
@@ -55,6 +56,12 @@ class StreamHandler {
   // Every byte written so far has been accepted by the kernel (queued_bytes() == 0). Same rules
   // as OnData: any ByteStream method, no destruction.
   virtual void OnDrained() {}
+  // The peer ended its side in order (TCP EOF, TLS close_notify) and every byte it sent has
+  // been delivered. Return true (the default) to let the stream end ours as well (flush, FIN,
+  // then OnClosed); return false to keep writing on the half-closed stream and call Shutdown()
+  // (or Close()) when done, as an HTTP server answering requests a client sent before its FIN.
+  // Same rules as OnData. Not called when our side had already begun to end.
+  virtual bool OnPeerEnded() { return true; }
   // The stream has ended (see the file comment). Called once; the stream may be destroyed from
   // inside this call.
   virtual void OnClosed(const Status& why) = 0;
@@ -68,6 +75,14 @@ class ByteStream {
   // Bytes that arrived before a handler was set are kept and delivered first.
   virtual void SetHandler(StreamHandler* handler) = 0;
   virtual void Write(std::string bytes) = 0;
+  // Writes `head`, `body` and `tail` in that order, like three Write calls; socket streams hand
+  // them to the kernel in one vectored write without joining them (an HTTP head and a large body
+  // are not copied into one buffer). Empty parts are skipped.
+  virtual void WriteParts(std::string head, std::string body, std::string tail) {
+    head.append(body);
+    head.append(tail);
+    Write(std::move(head));
+  }
   // Bytes given to Write and not yet accepted by the kernel (after TLS framing for TLS streams,
   // counted as plaintext bytes).
   virtual size_t queued_bytes() const = 0;

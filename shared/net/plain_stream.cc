@@ -10,4 +10,10 @@ void PlainStream::Write(std::string bytes) {
   socket().Write(std::move(bytes), size);
 }
 
+void PlainStream::WriteParts(std::string head, std::string body, std::string tail) {
+  if (!writable()) return;
+  const size_t size = head.size() + body.size() + tail.size();
+  socket().WriteParts(std::move(head), std::move(body), std::move(tail), size);
+}
+
 }  // namespace silt::net

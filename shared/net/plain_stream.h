@@ -16,6 +16,7 @@ class PlainStream final : public SocketStream {
   explicit PlainStream(std::unique_ptr<TcpSocket> socket) : SocketStream(std::move(socket)) {}
 
   void Write(std::string bytes) override;
+  void WriteParts(std::string head, std::string body, std::string tail) override;
 
  protected:
   void OnSocketData(std::string_view bytes) override { Deliver(bytes); }

@@ -76,15 +76,17 @@ void SocketStream::PeerEnded() {
 }
 
 // Answers the peer's end with ours: flush what is queued, FIN (close_notify first for TLS), then
-// close once the FIN is out.
+// close once the FIN is out. A handler may keep the half-closed stream open (OnPeerEnded returns
+// false) and call Shutdown() later; OnSocketShutdown then closes, the peer's end being known.
 void SocketStream::EndAfterPeerEof() {
   if (end_started_ || closing_) return;
   end_started_ = true;
   if (fin_sent_) {
     CloseWith(Status::Ok());
-  } else if (!shutdown_requested_) {
-    Shutdown();
+    return;
   }
+  if (shutdown_requested_ || !handler_->OnPeerEnded()) return;
+  if (!closing_ && !shutdown_requested_) Shutdown();
 }
 
 void SocketStream::CloseWith(Status why) {

@@ -13,8 +13,6 @@
 namespace silt::net {
 namespace {
 
-constexpr int kBacklog = 511;
-
 std::string BareHost(const std::string& host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     return host.substr(1, host.size() - 2);
@@ -24,9 +22,10 @@ std::string BareHost(const std::string& host) {
 
 class TcpStreamListener final : public StreamListener {
  public:
-  TcpStreamListener(uv_loop_t* loop, ListenOptions options, AcceptFn on_accept,
-                    log::Logger* logger)
-      : loop_(loop), options_(std::move(options)), on_accept_(std::move(on_accept)),
+  TcpStreamListener(uv_loop_t* loop, ListenOptions options, AcceptFn on_accept, log::Logger* logger)
+      : loop_(loop),
+        options_(std::move(options)),
+        on_accept_(std::move(on_accept)),
         logger_(logger) {}
   ~TcpStreamListener() override;
 
@@ -92,8 +91,8 @@ Status TcpStreamListener::Listen() {
   sockaddr_storage addr{};
   if (uv_ip4_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in*>(&addr)) != 0 &&
       uv_ip6_addr(host.c_str(), options_.port, reinterpret_cast<sockaddr_in6*>(&addr)) != 0) {
-    return Status::InvalidArgument("listener " + options_.component + ": host \"" +
-                                   options_.host + "\" is not an IP address literal");
+    return Status::InvalidArgument("listener " + options_.component + ": host \"" + options_.host +
+                                   "\" is not an IP address literal");
   }
   handle_ = new Handle();
   handle_->owner = this;
@@ -101,12 +100,12 @@ Status TcpStreamListener::Listen() {
   handle_->tcp.data = handle_;
   int rc = uv_tcp_bind(&handle_->tcp, reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc == 0) {
-    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&handle_->tcp), kBacklog,
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&handle_->tcp), options_.backlog,
                    &TcpStreamListener::OnConnection);
   }
   if (rc != 0) {
-    return Status::IOError("listener " + options_.component + ": cannot listen on " + where +
-                           ": " + uv_strerror(rc) +
+    return Status::IOError("listener " + options_.component + ": cannot listen on " + where + ": " +
+                           uv_strerror(rc) +
                            " (is another process using the port, or is the address not local?)");
   }
   sockaddr_storage bound{};
@@ -187,6 +186,7 @@ void TcpStreamListener::Accept() {
                   {{"peer", socket->PeerAddress()},
                    {"max_connections", options_.max_connections},
                    {"rejected_total", stats_.rejected_over_limit}});
+    if (options_.on_refused) options_.on_refused();
     return;  // destroying the socket closes it
   }
   ++*open_connections_;
@@ -205,16 +205,17 @@ void TcpStreamListener::StartHandshake(std::unique_ptr<TcpSocket> socket) {
   if (!ssl.ok()) {
     ++stats_.handshake_failures;
     logger_->Error(options_.component, "cannot start a TLS session", {{"error", ssl.status()}});
+    if (options_.on_refused) options_.on_refused();
     return;
   }
-  auto stream = std::make_unique<TlsStream>(std::move(socket), std::move(*ssl),
-                                            TlsStream::Role::kServer);
+  auto stream =
+      std::make_unique<TlsStream>(std::move(socket), std::move(*ssl), TlsStream::Role::kServer);
   TlsStream* raw = stream.get();
   handshakes_.emplace(raw, std::move(stream));
-  raw->StartHandshake(options_.handshake_timeout, [this, raw](Status status,
-                                                              TlsFailureReason reason) {
-    HandshakeDone(raw, std::move(status), reason);
-  });
+  raw->StartHandshake(options_.handshake_timeout,
+                      [this, raw](Status status, TlsFailureReason reason) {
+                        HandshakeDone(raw, std::move(status), reason);
+                      });
 }
 
 void TcpStreamListener::HandshakeDone(TlsStream* raw, Status status, TlsFailureReason reason) {
@@ -228,6 +229,7 @@ void TcpStreamListener::HandshakeDone(TlsStream* raw, Status status, TlsFailureR
                   {{"peer", stream->peer().address},
                    {"reason", TlsFailureReasonName(reason)},
                    {"error", status}});
+    if (options_.on_refused) options_.on_refused();
     return;  // the stream is destroyed here, inside its close callback, which allows it
   }
   ++stats_.accepted;
@@ -250,15 +252,20 @@ Result<std::unique_ptr<StreamListener>> StreamListener::Start(uv_loop_t* loop,
     return Status::InvalidArgument("listener " + options.component +
                                    ": max_connections must be at least 1");
   }
+  if (options.backlog < 1) {
+    return Status::InvalidArgument("listener " + options.component +
+                                   ": backlog must be at least 1");
+  }
   const bool tls = options.tls.has_value();
   const std::string component = options.component;
-  auto listener = std::make_unique<TcpStreamListener>(loop, std::move(options),
-                                                      std::move(on_accept), logger);
+  auto listener =
+      std::make_unique<TcpStreamListener>(loop, std::move(options), std::move(on_accept), logger);
   SILT_RETURN_IF_ERROR(listener->BuildTlsContext());
   SILT_RETURN_IF_ERROR(listener->Listen());
   if (TcpSocket::IgnoreSigpipe()) {
-    logger->Info(component, "SIGPIPE was at its default (terminate); now ignored so a vanished "
-                        "peer cannot kill the process");
+    logger->Info(component,
+                 "SIGPIPE was at its default (terminate); now ignored so a vanished "
+                 "peer cannot kill the process");
   }
   logger->Info(component, "listening", {{"address", listener->address()}, {"tls", tls}});
   return std::unique_ptr<StreamListener>(std::move(listener));

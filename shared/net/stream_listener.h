@@ -24,19 +24,23 @@
 namespace silt::net {
 
 struct ListenOptions {
-  std::string host = "127.0.0.1";  // IPv4 or IPv6 literal
-  int port = 0;                    // 0: any free port (see StreamListener::port())
+  std::string host = "127.0.0.1";       // IPv4 or IPv6 literal
+  int port = 0;                         // 0: any free port (see StreamListener::port())
   std::optional<TlsServerOptions> tls;  // nullopt: plain TCP
   // Connections open (in handshake or handed out and not yet closed); beyond it new connections
   // are closed at once, logged and counted.
   size_t max_connections = 1024;
   std::chrono::milliseconds handshake_timeout{10000};
   std::string component = "listener";  // log component name
+  int backlog = 511;                   // pending connections the kernel queues before accept()
+  // Called on the loop thread each time a connection is refused (over max_connections, or its
+  // TLS handshake failed), after stats() counts it; for owners that export metrics. May be empty.
+  std::function<void()> on_refused;
 };
 
 // Counters, read on the loop thread.
 struct ListenerStats {
-  uint64_t accepted = 0;            // streams handed to the owner
+  uint64_t accepted = 0;  // streams handed to the owner
   uint64_t rejected_over_limit = 0;
   uint64_t handshake_failures = 0;  // any reason
 };

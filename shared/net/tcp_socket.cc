@@ -30,7 +30,7 @@ struct TcpSocket::Handles {
 
 struct TcpSocket::WriteRequest {
   uv_write_t req;
-  std::string data;
+  std::string parts[3];
   size_t counted = 0;
 };
 
@@ -95,13 +95,23 @@ std::string FormatSocketAddress(const sockaddr* address) {
 }
 
 void TcpSocket::Write(std::string bytes, size_t counted) {
-  if (closing_ || bytes.empty()) return;
+  WriteParts(std::move(bytes), {}, {}, counted);
+}
+
+void TcpSocket::WriteParts(std::string head, std::string body, std::string tail, size_t counted) {
+  if (closing_ || (head.empty() && body.empty() && tail.empty())) return;
   auto* request = new WriteRequest();
-  request->data = std::move(bytes);
+  request->parts[0] = std::move(head);
+  request->parts[1] = std::move(body);
+  request->parts[2] = std::move(tail);
   request->counted = counted;
   request->req.data = request;
-  uv_buf_t buf = uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
-  int rc = uv_write(&request->req, reinterpret_cast<uv_stream_t*>(&handles_->tcp), &buf, 1,
+  uv_buf_t bufs[3];
+  unsigned count = 0;
+  for (std::string& part : request->parts) {
+    if (!part.empty()) bufs[count++] = uv_buf_init(part.data(), static_cast<unsigned>(part.size()));
+  }
+  int rc = uv_write(&request->req, reinterpret_cast<uv_stream_t*>(&handles_->tcp), bufs, count,
                     &TcpSocket::OnWrite);
   if (rc != 0) {
     delete request;
@@ -223,9 +233,7 @@ void TcpSocket::Close() {
   uv_close(reinterpret_cast<uv_handle_t*>(&handles_->timer), &TcpSocket::OnSocketHandleClose);
 }
 
-void TcpSocket::HoldUntilClosed(std::shared_ptr<void> token) {
-  handles_->token = std::move(token);
-}
+void TcpSocket::HoldUntilClosed(std::shared_ptr<void> token) { handles_->token = std::move(token); }
 
 void TcpSocket::OnSocketHandleClose(uv_handle_t* handle) {
   auto* handles = static_cast<Handles*>(handle->data);

@@ -63,6 +63,9 @@ class TcpSocket {
   // Queues `bytes` for writing; `counted` of them count toward queued_bytes() until written.
   // Ignored once Close() was called. A failure is reported through OnSocketError.
   void Write(std::string bytes, size_t counted);
+  // Queues `head`, `body` and `tail` (empty ones skipped) as one vectored write; `counted` as
+  // for Write.
+  void WriteParts(std::string head, std::string body, std::string tail, size_t counted);
   size_t queued_bytes() const { return queued_bytes_; }
   void StartReading();
   void StopReading();

@@ -59,8 +59,8 @@ void TlsStream::StartHandshake(std::chrono::milliseconds timeout, HandshakeDone 
 }
 
 bool TlsStream::WantsSocketReads() const {
-  return phase_ == Phase::kHandshaking || (phase_ == Phase::kOpen && !success_pending_ &&
-                                           SocketStream::WantsSocketReads());
+  return phase_ == Phase::kHandshaking ||
+         (phase_ == Phase::kOpen && !success_pending_ && SocketStream::WantsSocketReads());
 }
 
 void TlsStream::OnSocketData(std::string_view bytes) {
@@ -158,8 +158,7 @@ void TlsStream::OnSocketEof() {
     PeerEnded();
     return;
   }
-  CloseWith(ConnectionError(
-      "closed without TLS close_notify; the data received may be truncated"));
+  CloseWith(ConnectionError("closed without TLS close_notify; the data received may be truncated"));
 }
 
 void TlsStream::OnSocketError(int uv_error, std::string_view during) {
@@ -195,9 +194,9 @@ void TlsStream::OnSocketClosed() {
     Status status = failure_status_.ok()
                         ? ConnectionError("closed before the TLS handshake was reported")
                         : failure_status_;
-    const TlsFailureReason reason =
-        failure_reason_ == TlsFailureReason::kNone ? TlsFailureReason::kPeerClosed
-                                                   : failure_reason_;
+    const TlsFailureReason reason = failure_reason_ == TlsFailureReason::kNone
+                                        ? TlsFailureReason::kPeerClosed
+                                        : failure_reason_;
     done(std::move(status), reason);  // may destroy this: nothing may follow
     return;
   }
@@ -229,13 +228,25 @@ void TlsStream::ReadPlaintext() {
 
 void TlsStream::Write(std::string bytes) {
   if (!writable() || phase_ != Phase::kOpen || bytes.empty()) return;
+  if (Encrypt(bytes)) FlushCiphertext(bytes.size());
+}
+
+void TlsStream::WriteParts(std::string head, std::string body, std::string tail) {
+  if (!writable() || phase_ != Phase::kOpen) return;
+  if (Encrypt(head) && Encrypt(body) && Encrypt(tail)) {
+    FlushCiphertext(head.size() + body.size() + tail.size());
+  }
+}
+
+bool TlsStream::Encrypt(std::string_view bytes) {
+  if (bytes.empty()) return true;
   ERR_clear_error();
   const int n = SSL_write(ssl_.get(), bytes.data(), static_cast<int>(bytes.size()));
   if (n <= 0) {
     CloseWith(ConnectionError("TLS write failed: " + TakeOpenSslErrors()));
-    return;
+    return false;
   }
-  FlushCiphertext(bytes.size());
+  return true;
 }
 
 void TlsStream::BeforeShutdown() {

@@ -38,6 +38,8 @@ class TlsStream final : public SocketStream {
   void StartHandshake(std::chrono::milliseconds timeout, HandshakeDone done);
 
   void Write(std::string bytes) override;
+  // Encrypts the parts one after the other and queues the records in one socket write.
+  void WriteParts(std::string head, std::string body, std::string tail) override;
 
  protected:
   bool WantsSocketReads() const override;
@@ -56,6 +58,8 @@ class TlsStream final : public SocketStream {
   void HandshakeSucceeded();
   void HandshakeFailed(TlsFailure failure);
   void ReadPlaintext();
+  // SSL_write of all of `bytes` into the output BIO; false (and the stream closing) on failure.
+  bool Encrypt(std::string_view bytes);
   void FlushCiphertext(size_t counted);
   void FillPeerInfo();
 

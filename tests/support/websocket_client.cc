@@ -43,13 +43,26 @@ WebSocketClient::WebSocketClient(int port, int receive_buffer)
 WebSocketClient::~WebSocketClient() { Close(); }
 
 void WebSocketClient::Close() {
+  tls_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
+Status WebSocketClient::StartTls(const TlsSocketOptions& options) {
+  if (fd_ < 0) return Status::Unavailable("not connected");
+  auto tls = TlsSocket::Handshake(fd_, options);
+  if (!tls.ok()) {
+    Close();
+    return tls.status();
+  }
+  tls_ = std::move(*tls);
+  return Status::Ok();
+}
+
 bool WebSocketClient::SendRaw(std::string_view bytes) {
   while (!bytes.empty() && fd_ >= 0) {
-    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const ssize_t n = tls_ != nullptr ? tls_->Send(bytes.data(), bytes.size())
+                                      : ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<size_t>(n));
   }
@@ -109,10 +122,16 @@ bool WebSocketClient::SendClose(uint16_t code, std::string_view reason) {
 
 bool WebSocketClient::Fill(int timeout_ms) {
   if (fd_ < 0 || eof_) return false;
-  pollfd p{fd_, POLLIN, 0};
-  if (::poll(&p, 1, timeout_ms) <= 0) return false;
   char buf[65536];
-  const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+  ssize_t n = 0;
+  if (tls_ != nullptr) {
+    n = tls_->Recv(buf, sizeof(buf), timeout_ms);
+    if (n == -2) return false;  // no data in time
+  } else {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    n = ::recv(fd_, buf, sizeof(buf), 0);
+  }
   if (n <= 0) {
     eof_ = true;
     return false;

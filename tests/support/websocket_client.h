@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@
 
 #include "shared/http/websocket_frame.h"
 #include "shared/http/websocket_frame_parser.h"
+#include "shared/status/status.h"
+#include "tests/support/tls_socket.h"
 
 namespace silt::testing {
 
@@ -26,6 +29,9 @@ class WebSocketClient {
   WebSocketClient& operator=(const WebSocketClient&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  // Runs a TLS handshake on the connection; every later byte goes through TLS. Call before
+  // Handshake. Error: the TLS failure (the connection is then closed).
+  Status StartTls(const TlsSocketOptions& options);
 
   // Sends a GET for `target` with the WebSocket headers (plus `extra_headers`, each a
   // "Name: value" line), and `trailing` bytes in the same write, and reads the answer's head.
@@ -58,6 +64,7 @@ class WebSocketClient {
   bool Fill(int timeout_ms);
 
   int fd_ = -1;
+  std::unique_ptr<TlsSocket> tls_;  // set by StartTls
   std::string buffer_;  // bytes not yet parsed (the answer's head, before the handshake ends)
   http::WebSocketFrameParser parser_;
   std::vector<http::WebSocketMessage> messages_;

@@ -77,6 +77,42 @@ TEST(HttpConfigTest, UnknownHttpKeyIsAnError) {
   EXPECT_THAT(c.status().message(), HasSubstr("query_worker"));
 }
 
+TEST(HttpConfigTest, TlsBlockIsReadWithTls12AsTheDefaultMinimum) {
+  Result<AggregatorConfig> plain = Parse("");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(plain->http.server.tls.has_value());
+  Result<AggregatorConfig> c = Parse(
+      "http:\n  tls:\n    cert_file: /etc/silt/http.pem\n    key_file: /etc/silt/http.key\n"
+      "    client_ca_file: /etc/silt/ca.pem\n    client_auth: required\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_TRUE(c->http.server.tls.has_value());
+  const net::TlsServerOptions& tls = *c->http.server.tls;
+  EXPECT_EQ(tls.cert_file, "/etc/silt/http.pem");
+  EXPECT_EQ(tls.key_file, "/etc/silt/http.key");
+  EXPECT_EQ(tls.client_ca_file, "/etc/silt/ca.pem");
+  EXPECT_EQ(tls.client_auth, net::ClientAuth::kRequired);
+  EXPECT_EQ(tls.min_version, net::TlsVersion::kTls12);
+  Result<AggregatorConfig> strict =
+      Parse("http:\n  tls:\n    cert_file: c\n    key_file: k\n    min_version: '1.3'\n");
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  EXPECT_EQ(strict->http.server.tls->min_version, net::TlsVersion::kTls13);
+}
+
+TEST(HttpConfigTest, TlsClientAuthWithoutCaIsReportedWithPosition) {
+  Result<AggregatorConfig> c =
+      Parse("http:\n  tls:\n    cert_file: c\n    key_file: k\n    client_auth: optional\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("aggregator.yaml:"));
+  EXPECT_THAT(c.status().message(), HasSubstr("client_ca_file"));
+  EXPECT_THAT(c.status().message(), HasSubstr("HTTP clients"));
+}
+
+TEST(HttpConfigTest, TlsWithoutKeyFileIsAnError) {
+  Result<AggregatorConfig> c = Parse("http:\n  tls:\n    cert_file: c\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("key_file"));
+}
+
 TEST(AggregatorConfigYamlTest, EncodedConfigLoadsBackTheSame) {
   Result<AggregatorConfig> c = Parse(
       "data_dir: /srv/silt\nlog_level: debug\n"
@@ -84,7 +120,9 @@ TEST(AggregatorConfigYamlTest, EncodedConfigLoadsBackTheSame) {
       "  tls:\n    cert_file: /c.pem\n    key_file: /k.pem\n    min_version: '1.2'\n"
       "auth:\n  tokens:\n    s3cret-token: team-a\n"
       "storage:\n  chunk_codec: zstd\n  partition_length: 30m\n"
-      "http:\n  listen: 127.0.0.1:0\n  query_timeout: 90s\n  max_query_memory: 1GiB\n");
+      "http:\n  listen: 127.0.0.1:0\n  query_timeout: 90s\n  max_query_memory: 1GiB\n"
+      "  tls:\n    cert_file: /h.pem\n    key_file: /h.key\n    client_ca_file: /ca.pem\n"
+      "    client_auth: optional\n");
   ASSERT_TRUE(c.ok()) << c.status();
   const std::string yaml = EncodeAggregatorConfigYaml(*c);
   EXPECT_THAT(yaml, Not(HasSubstr("s3cret-token")));
@@ -105,6 +143,10 @@ TEST(AggregatorConfigYamlTest, EncodedConfigLoadsBackTheSame) {
   EXPECT_EQ(back->http.server.port, 0);
   EXPECT_EQ(back->http.query_timeout_ns, 90 * time::kSecond);
   EXPECT_EQ(back->http.max_query_memory_bytes, int64_t{1} << 30);
+  ASSERT_TRUE(back->http.server.tls.has_value());
+  EXPECT_EQ(back->http.server.tls->cert_file, "/h.pem");
+  EXPECT_EQ(back->http.server.tls->client_auth, net::ClientAuth::kOptional);
+  EXPECT_EQ(back->http.server.tls->min_version, net::TlsVersion::kTls12);
   EXPECT_EQ(EncodeAggregatorConfigYaml(*back), yaml);
 }
 

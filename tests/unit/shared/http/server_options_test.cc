@@ -89,5 +89,26 @@ TEST(ServerOptionsTest, LimitsCarryOver) {
   EXPECT_EQ(limits.max_decoded_body_bytes, 20u);
 }
 
+TEST(ServerOptionsTest, TlsNeedsCertificateAndKey) {
+  ServerOptions options;
+  options.tls = net::TlsServerOptions{.cert_file = "/etc/silt/http.pem"};
+  Status status = options.Validate();
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("tls"));
+  options.tls->key_file = "/etc/silt/http.key";
+  EXPECT_TRUE(options.Validate().ok());
+}
+
+TEST(ServerOptionsTest, TlsClientAuthNeedsClientCa) {
+  ServerOptions options;
+  options.tls = net::TlsServerOptions{
+      .cert_file = "c.pem", .key_file = "k.pem", .client_auth = net::ClientAuth::kRequired};
+  Status status = options.Validate();
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("client_ca_file"));
+  options.tls->client_ca_file = "ca.pem";
+  EXPECT_TRUE(options.Validate().ok());
+}
+
 }  // namespace
 }  // namespace silt::http

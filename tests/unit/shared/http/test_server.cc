@@ -80,6 +80,12 @@ size_t TestServer::ConnectionCount() {
   return count;
 }
 
+Status TestServer::ReloadTls() {
+  Status status;
+  RunOnLoop([&] { status = server_->ReloadTls(); });
+  return status;
+}
+
 void TestServer::BeginShutdown(std::function<void()> done) {
   shutdown_begun_ = true;
   RunOnLoop([this, done = std::move(done)]() mutable {
@@ -119,9 +125,28 @@ RawClient::RawClient(int port) {
 
 RawClient::~RawClient() { Close(); }
 
+Status RawClient::StartTls(const silt::testing::TlsSocketOptions& options) {
+  if (fd_ < 0) return Status::Unavailable("not connected");
+  auto tls = silt::testing::TlsSocket::Handshake(fd_, options);
+  if (!tls.ok()) {
+    Close();
+    return tls.status();
+  }
+  tls_ = std::move(*tls);
+  return Status::Ok();
+}
+
+ssize_t RawClient::ReadSome(char* out, size_t size, int timeout_ms) {
+  if (tls_ != nullptr) return tls_->Recv(out, size, timeout_ms);
+  pollfd p{fd_, POLLIN, 0};
+  if (poll(&p, 1, timeout_ms) <= 0) return -2;
+  return ::recv(fd_, out, size, 0);
+}
+
 bool RawClient::Send(std::string_view bytes) {
   while (!bytes.empty()) {
-    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const ssize_t n = tls_ != nullptr ? tls_->Send(bytes.data(), bytes.size())
+                                      : ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<size_t>(n));
   }
@@ -138,17 +163,16 @@ void RawClient::Reset() {
 }
 
 void RawClient::Close() {
+  tls_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
 bool RawClient::Fill() {
   if (fd_ < 0) return false;
-  pollfd p{fd_, POLLIN, 0};
   const int ms = static_cast<int>(std::chrono::milliseconds(kDeadline).count());
-  if (poll(&p, 1, ms) <= 0) return false;
   char buf[65536];
-  const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+  const ssize_t n = ReadSome(buf, sizeof(buf), ms);
   if (n <= 0) return false;
   buffer_.append(buf, static_cast<size_t>(n));
   return true;
@@ -215,10 +239,9 @@ std::string RawClient::ReadUntilClosed(bool* closed) {
   const auto deadline = std::chrono::steady_clock::now() + kDeadline;
   bool eof = false;
   while (fd_ >= 0 && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
     char buf[65536];
-    const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+    const ssize_t n = ReadSome(buf, sizeof(buf), 100);
+    if (n == -2) continue;
     if (n <= 0) {
       eof = true;
       break;

@@ -21,6 +21,7 @@
 #include "shared/log/memory_sink.h"
 #include "shared/metrics/registry.h"
 #include "shared/status/status.h"
+#include "tests/support/tls_socket.h"
 
 namespace silt::http::testing {
 
@@ -37,6 +38,8 @@ class TestServer {
   // Runs `fn` on the loop thread and waits for it to return.
   void RunOnLoop(std::function<void()> fn);
   size_t ConnectionCount();
+  // HttpServer::ReloadTls on the loop thread.
+  Status ReloadTls();
   // Starts a graceful shutdown without waiting for it; `done` runs on the loop when it ends.
   // Call at most once; RunOnLoop and ConnectionCount are unavailable afterwards.
   void BeginShutdown(std::function<void()> done = {});
@@ -82,10 +85,17 @@ class RawClient {
   RawClient& operator=(const RawClient&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  // Runs a TLS handshake on the connection; every later byte goes through TLS. Error: the TLS
+  // failure (the connection is then closed).
+  Status StartTls(const silt::testing::TlsSocketOptions& options);
   // Writes all of `bytes`; false if the socket failed.
   bool Send(std::string_view bytes);
   // shutdown(SHUT_WR): the server sees EOF.
   void ShutdownWrite();
+  // After StartTls: sends TLS close_notify (the server sees the end of input); reading goes on.
+  void ShutdownTls() {
+    if (tls_ != nullptr) tls_->Shutdown();
+  }
   // Closes with SO_LINGER 0: the server sees a reset.
   void Reset();
   // Closes normally.
@@ -101,8 +111,12 @@ class RawClient {
  private:
   // Reads more into buffer_; false on EOF, error or deadline.
   bool Fill();
+  // One read of at most `size` bytes within `timeout_ms`: bytes read, 0 at the end, -1 on
+  // failure, -2 when nothing arrived in time.
+  ssize_t ReadSome(char* out, size_t size, int timeout_ms);
 
   int fd_ = -1;
+  std::unique_ptr<silt::testing::TlsSocket> tls_;  // set by StartTls
   std::string buffer_;
 };
 

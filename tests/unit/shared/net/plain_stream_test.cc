@@ -144,6 +144,63 @@ TEST_F(PlainStreamTest, PeerShutdownFlushesOurQueuedBytesBeforeClosing) {
   EXPECT_TRUE(server.accepted()[0]->recorder->closed->ok());
 }
 
+// A handler whose OnPeerEnded keeps the half-closed stream open, as an HTTP server does.
+class HalfCloseHandler : public Recorder {
+ public:
+  bool OnPeerEnded() override {
+    ++peer_ended;
+    return false;
+  }
+  int peer_ended = 0;
+};
+
+TEST_F(PlainStreamTest, HandlerCanKeepWritingAfterThePeersEnd) {
+  TestListener server(&loop_, &logger_, ListenOptions{});
+  ASSERT_TRUE(server.start_status().ok());
+  server.set_handler = false;
+  HalfCloseHandler handler;
+  ByteStream* accepted = nullptr;
+  server.on_accept = [&](testing::AcceptedStream& a) {
+    accepted = a.stream.get();
+    accepted->SetHandler(&handler);
+  };
+  auto client = ConnectNow(&loop_, To(server.port()));
+  ASSERT_TRUE(client.ok()) << client.status();
+  Recorder recorder;
+  (*client)->SetHandler(&recorder);
+  (*client)->Write("question");
+  (*client)->Shutdown();  // FIN after the question
+  ASSERT_TRUE(RunUntil(&loop_, [&] { return handler.peer_ended == 1; }));
+  EXPECT_EQ(handler.data, "question");
+  EXPECT_FALSE(handler.closed.has_value());  // the stream waits for our own end
+  accepted->WriteParts("late ", "answer", "!");
+  accepted->Shutdown();
+  ASSERT_TRUE(RunUntil(&loop_, [&] { return handler.closed.has_value(); }));
+  EXPECT_TRUE(handler.closed->ok()) << *handler.closed;
+  ASSERT_TRUE(RunUntil(&loop_, [&] { return recorder.closed.has_value(); }));
+  EXPECT_EQ(recorder.data, "late answer!");
+}
+
+TEST_F(PlainStreamTest, WritePartsArriveInOrderAndCountAsQueued) {
+  TestListener server(&loop_, &logger_, ListenOptions{});
+  ASSERT_TRUE(server.start_status().ok());
+  auto client = ConnectNow(&loop_, To(server.port()));
+  ASSERT_TRUE(client.ok()) << client.status();
+  Recorder recorder;
+  (*client)->SetHandler(&recorder);
+  (*client)->WriteParts("head|", Payload(kBig), "|tail");
+  EXPECT_GT((*client)->queued_bytes(), 0u);
+  ASSERT_TRUE(RunUntil(&loop_, [&] {
+    return !server.accepted().empty() && server.accepted()[0]->recorder->data.size() == kBig + 10;
+  }));
+  const std::string& got = server.accepted()[0]->recorder->data;
+  EXPECT_EQ(got.substr(0, 5), "head|");
+  EXPECT_EQ(got.substr(5, kBig), Payload(kBig));
+  EXPECT_EQ(got.substr(5 + kBig), "|tail");
+  ASSERT_TRUE(RunUntil(&loop_, [&] { return recorder.drained > 0; }));
+  EXPECT_EQ((*client)->queued_bytes(), 0u);
+}
+
 TEST_F(PlainStreamTest, CloseReportsOkOnceAndPeerSeesEnd) {
   TestListener server(&loop_, &logger_, ListenOptions{});
   ASSERT_TRUE(server.start_status().ok());
