@@ -159,11 +159,11 @@ Status AggregatorServer::AddRoutes(http::Router* router) {
     response.headers.Set("Retry-After", "1");
     responder.Respond(std::move(response));
   };
-  SILT_RETURN_IF_ERROR(router->Add(
-      "POST", "/loki/api/v1/push", [this, starting](http::Request r, http::Responder a) {
-        if (push_ == nullptr) return starting(a);
-        push_->HandleLokiPush(std::move(r), std::move(a));
-      }));
+  SILT_RETURN_IF_ERROR(router->Add("POST", "/loki/api/v1/push",
+                                   [this, starting](http::Request r, http::Responder a) {
+                                     if (push_ == nullptr) return starting(a);
+                                     push_->HandleLokiPush(std::move(r), std::move(a));
+                                   }));
   SILT_RETURN_IF_ERROR(
       router->Add("POST", "/api/v1/logs", [this, starting](http::Request r, http::Responder a) {
         if (push_ == nullptr) return starting(a);
@@ -190,8 +190,12 @@ Status AggregatorServer::StartHttpIngest() {
   push.limits = config_.limits;
   api::QueryPool* pool = query_pool_.get();
   // A job refused after Stop() is dropped with its responder, which answers 500.
-  push.executor = [pool](std::function<void()> job) { static_cast<void>(pool->Submit(std::move(job))); };
+  push.executor = [pool](std::function<void()> job) {
+    static_cast<void>(pool->Submit(std::move(job)));
+  };
   push.max_decompressed_bytes = c.server.max_decoded_body_bytes;
+  push.pipeline = c.push_pipeline;
+  push.logger = logger_;
   SILT_ASSIGN_OR_RETURN(push_, ingest::PushHandler::Create(std::move(push)));
   tail::TailOptions tail;
   tail.clock = &clock_;

@@ -171,6 +171,7 @@ void ReadSyslog(ObjectReader& r, ingest::SyslogOptions* o) {
     ReadBytes(s, "max_message_size", &o->max_message_size, 480, 16 << 20);
     ReadBytes(s, "udp_receive_buffer", &o->udp_receive_buffer, 0, int64_t{1} << 30);
     ReadBytes(s, "max_pending_bytes", &o->max_pending_bytes, 64 << 10, int64_t{1} << 40);
+    ingest::ReadPipelineConfig(s, "pipeline", &o->pipeline);
   });
 }
 
@@ -214,6 +215,9 @@ void ReadHttp(ObjectReader& r, HttpApiConfig* h) {
     o.Optional("query_timeout", &h->query_timeout_ns, config::Duration{});
     ReadBytes(o, "max_query_memory", &h->max_query_memory_bytes, 0, int64_t{1} << 44);
     o.Optional("max_entries_limit_per_query", &h->max_entries_limit_per_query);
+    o.Object("push", [&](ObjectReader& p) {
+      ingest::ReadPipelineConfig(p, "pipeline", &h->push_pipeline);
+    });
     Status valid = h->server.Validate();
     if (!valid.ok()) o.AddError("", valid.message());
   });
