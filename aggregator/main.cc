@@ -1,7 +1,7 @@
 // silt-aggregator: the central server (see aggregator/README.md and docs/aggregator-config.md).
 //
 //   silt-aggregator [serve] [--config FILE] [--data-dir DIR] [--log-level LEVEL]
-//                   [--check-config] [--expand-env]
+//                   [--check-config] [--print-config] [--expand-env]
 //   silt-aggregator dump --data-dir DIR [--tenant T] [--since TIME] [--until TIME]
 //                   [--selector '{a="b"}'] [--log-level LEVEL]
 //   silt-aggregator query --data-dir DIR [--tenant T] [--since 1h | --start T [--end T]]
@@ -28,6 +28,7 @@
 #include "aggregator/app/ingest_command.h"
 #include "aggregator/app/query_command.h"
 #include "aggregator/config/aggregator_config.h"
+#include "aggregator/config/aggregator_config_yaml.h"
 #include "shared/log/level.h"
 #include "shared/log/logger.h"
 #include "shared/time/timestamp.h"
@@ -47,6 +48,7 @@ struct ServeFlags {
   std::string data_dir;
   std::string log_level;
   bool check_config = false;
+  bool print_config = false;
   bool expand_env = false;
 };
 
@@ -87,6 +89,10 @@ int Serve(const ServeFlags& flags) {
     std::optional<log::Level> level = LevelFlag(flags.log_level);
     if (!level) return Usage("--log-level: expected debug, info, warn or error");
     config.log_level = *level;
+  }
+  if (flags.print_config) {
+    std::fputs(EncodeAggregatorConfigYaml(config).c_str(), stdout);
+    return 0;
   }
   if (flags.check_config) {
     std::printf("%s: OK (data_dir %s, agent listener %s:%d%s)\n",
@@ -207,6 +213,9 @@ int main(int argc, char** argv) {
     to->add_option("--data-dir", serve.data_dir, "overrides data_dir from the config");
     to->add_option("--log-level", serve.log_level, "debug, info, warn or error [default: config]");
     to->add_flag("--check-config", serve.check_config, "validate the config and exit (0 or 2)");
+    to->add_flag("--print-config", serve.print_config,
+                 "validate the config, print it with every default filled in (as GET /config "
+                 "does) and exit (0 or 2)");
     to->add_flag("--expand-env", serve.expand_env, "expand ${VAR} and ${VAR:-default} in values");
   };
   add_serve_flags(&app);

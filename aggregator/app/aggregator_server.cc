@@ -194,6 +194,8 @@ Status AggregatorServer::StartHttpIngest() {
     static_cast<void>(pool->Submit(std::move(job)));
   };
   push.max_decompressed_bytes = c.server.max_decoded_body_bytes;
+  push.pipeline = c.push_pipeline;
+  push.logger = logger_;
   SILT_ASSIGN_OR_RETURN(push_, ingest::PushHandler::Create(std::move(push)));
   tail::TailOptions tail;
   tail.clock = &clock_;

@@ -172,6 +172,7 @@ void ReadSyslog(ObjectReader& r, ingest::SyslogOptions* o) {
     ReadBytes(s, "max_message_size", &o->max_message_size, 480, 16 << 20);
     ReadBytes(s, "udp_receive_buffer", &o->udp_receive_buffer, 0, int64_t{1} << 30);
     ReadBytes(s, "max_pending_bytes", &o->max_pending_bytes, 64 << 10, int64_t{1} << 40);
+    ingest::ReadPipelineConfig(s, "pipeline", &o->pipeline);
   });
 }
 
@@ -220,6 +221,9 @@ void ReadHttp(ObjectReader& r, HttpApiConfig* h) {
       tls.min_version = net::TlsVersion::kTls12;  // browsers, Grafana and push clients: 1.2+
       ReadTls(t, &tls, "HTTP clients");
       h->server.tls = std::move(tls);
+    });
+    o.Object("push", [&](ObjectReader& p) {
+      ingest::ReadPipelineConfig(p, "pipeline", &h->push_pipeline);
     });
     Status valid = h->server.Validate();
     if (!valid.ok()) o.AddError("", valid.message());

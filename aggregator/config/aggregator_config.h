@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "aggregator/engine/engine_options.h"
+#include "aggregator/ingest/pipeline/pipeline_config.h"
 #include "aggregator/ingest/push/push_limits.h"
 #include "aggregator/ingest/syslog/syslog_options.h"
 #include "aggregator/server/agent_listener.h"
@@ -35,6 +36,8 @@ struct HttpApiConfig {
   int64_t query_timeout_ns = 60 * time::kSecond;
   int64_t max_query_memory_bytes = int64_t{512} << 20;
   size_t max_entries_limit_per_query = 5000;
+  // http.push.pipeline: the ingest pipeline of POST /loki/api/v1/push and /api/v1/logs.
+  ingest::PipelineConfig push_pipeline;
 
   HttpApiConfig() { server.port = 3100; }
 };

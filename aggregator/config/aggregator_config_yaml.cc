@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "aggregator/ingest/pipeline/pipeline_config_yaml.h"
 #include "shared/time/duration.h"
 #include "shared/units/byte_size.h"
 
@@ -109,6 +110,29 @@ void EmitHttp(const HttpApiConfig& h, YAML::Emitter* out) {
   y << YAML::Key << "max_query_memory" << YAML::Value << Bytes(h.max_query_memory_bytes);
   y << YAML::Key << "max_entries_limit_per_query" << YAML::Value << h.max_entries_limit_per_query;
   if (s.tls.has_value()) EmitTls(*s.tls, out);
+  y << YAML::Key << "push" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "pipeline" << YAML::Value;
+  ingest::EmitPipelineConfig(h.push_pipeline, out);
+  y << YAML::EndMap;
+  y << YAML::EndMap;
+}
+
+void EmitSyslog(const ingest::SyslogOptions& s, YAML::Emitter* out) {
+  YAML::Emitter& y = *out;
+  y << YAML::Key << "syslog" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "tcp_listen" << YAML::Value
+    << (s.tcp_enabled ? Address(s.tcp.host, s.tcp.port) : std::string());
+  y << YAML::Key << "udp_listen" << YAML::Value
+    << (s.udp_enabled ? Address(s.udp_host, s.udp_port) : std::string());
+  y << YAML::Key << "max_connections" << YAML::Value << s.tcp.max_connections;
+  if (s.tcp.tls.has_value()) EmitTls(*s.tcp.tls, out);
+  y << YAML::Key << "tenant" << YAML::Value << s.tenant;
+  y << YAML::Key << "labels" << YAML::Value << s.labels;
+  y << YAML::Key << "max_message_size" << YAML::Value << Bytes(s.max_message_size);
+  y << YAML::Key << "udp_receive_buffer" << YAML::Value << Bytes(s.udp_receive_buffer);
+  y << YAML::Key << "max_pending_bytes" << YAML::Value << Bytes(s.max_pending_bytes);
+  y << YAML::Key << "pipeline" << YAML::Value;
+  ingest::EmitPipelineConfig(s.pipeline, out);
   y << YAML::EndMap;
 }
 
@@ -122,6 +146,7 @@ std::string EncodeAggregatorConfigYaml(const AggregatorConfig& config) {
   EmitAgentListener(config.agent_listener, &y);
   EmitAuth(config.agent_listener.auth, &y);
   EmitStorage(config.storage, &y);
+  EmitSyslog(config.syslog, &y);
   EmitHttp(config.http, &y);
   y << YAML::EndMap;
   return std::string(y.c_str()) + "\n";

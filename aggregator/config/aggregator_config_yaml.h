@@ -1,7 +1,8 @@
 // EncodeAggregatorConfigYaml: the effective AggregatorConfig as aggregator.yaml text, every key
 // with its value after defaults (what GET /config serves). Durations and sizes in the forms the
 // loader reads back ("30s", "64MiB"). Agent tokens are secrets and are shown as "<redacted>";
-// certificate and key paths are not secrets and are shown.
+// certificate and key paths are not secrets and are shown. Ingest pipelines (syslog.pipeline,
+// http.push.pipeline) are written stage by stage (ingest/pipeline/pipeline_config_yaml.h).
 // Thread-safety: a pure function.
 #pragma once
 

@@ -60,6 +60,7 @@ StageOutcome LabelsStage::Apply(PipelineEntry& entry) const {
       entry.promoted.Set(promotion.name, *value);
     } else {
       entry.metadata.Set(promotion.name, *value);
+      entry.label_refused = true;
     }
   }
   return StageOutcome::kContinue;

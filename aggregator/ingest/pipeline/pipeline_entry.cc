@@ -18,6 +18,7 @@ void PipelineEntry::Reset(labels::LabelSet stream_labels, int64_t entry_timestam
   fields.Clear();
   promoted.Clear();
   metadata.Clear();
+  label_refused = false;
   for (const labels::LabelView& pair : input) metadata.Set(pair.name, pair.value);
 }
 

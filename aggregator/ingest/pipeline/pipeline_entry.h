@@ -59,6 +59,8 @@ class PipelineEntry {
   FieldList fields;       // extracted by parser stages
   FieldList promoted;     // labels added by `labels` stages
   FieldList metadata;     // structured metadata (the input's, plus what stages moved here)
+  // Set by a `labels` stage whose cardinality guard refused a value of this entry.
+  bool label_refused = false;
   StageScratch scratch;
 
  private:

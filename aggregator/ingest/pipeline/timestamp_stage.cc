@@ -21,6 +21,8 @@ void ReadTimestampStage(config::ObjectReader& r, TimestampStageConfig* out) {
     return;
   }
   out->format = std::move(*parsed);
+  out->format_text = std::move(format);
+  out->location = std::move(location);
 }
 
 TimestampStage::TimestampStage(TimestampStageConfig config, const StageContext& context)

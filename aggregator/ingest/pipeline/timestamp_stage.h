@@ -22,6 +22,8 @@ enum class TimestampFailureAction { kKeep, kSkip };
 struct TimestampStageConfig {
   std::string source;
   std::optional<TimeFormat> format;  // set when the config was valid
+  std::string format_text;           // `format` as written
+  std::string location;              // `location` as written ("" is UTC)
   TimestampFailureAction action_on_failure = TimestampFailureAction::kKeep;
 };
 

@@ -5,6 +5,7 @@
 #include "aggregator/engine/data_layout.h"
 #include "aggregator/ingest/push/loki_json_decoder.h"
 #include "aggregator/ingest/push/loki_proto_decoder.h"
+#include "aggregator/ingest/push/push_pipeline.h"
 #include "aggregator/ingest/push/push_validator.h"
 #include "aggregator/ingest/push/simple_logs_decoder.h"
 
@@ -78,7 +79,15 @@ Result<std::unique_ptr<PushHandler>> PushHandler::Create(PushHandlerOptions opti
   SILT_RETURN_IF_ERROR(
       engine::ValidateTenantId(options.default_tenant).WithContext("push default tenant"));
   SILT_ASSIGN_OR_RETURN(PushMetrics metrics, PushMetrics::Register(options.metrics));
-  return std::unique_ptr<PushHandler>(new PushHandler(std::move(options), metrics));
+  SILT_ASSIGN_OR_RETURN(
+      std::unique_ptr<ListenerPipeline> pipeline,
+      ListenerPipeline::Create(std::move(options.pipeline), {.listener = "push",
+                                                             .label_limits = options.limits.labels,
+                                                             .registry = options.metrics,
+                                                             .logger = options.logger,
+                                                             .clock = options.clock}));
+  return std::unique_ptr<PushHandler>(
+      new PushHandler(std::move(options), metrics, std::move(pipeline)));
 }
 
 void PushHandler::HandleLokiPush(http::Request request, http::Responder responder) {
@@ -149,6 +158,7 @@ bool PushHandler::Decode(const std::shared_ptr<Job>& job, DecodedPush* decoded) 
 void PushHandler::Run(const std::shared_ptr<Job>& job) {
   DecodedPush decoded;
   if (!Decode(job, &decoded)) return;
+  if (pipeline_ != nullptr) ApplyPushPipeline(*pipeline_, &decoded);
   engine::PushRequest request;
   request.tenant = job->tenant;
   const size_t bytes =

@@ -17,6 +17,9 @@
 //   503  the engine is closed or unavailable (Retry-After: 1); nothing stored
 //   500  the WAL failed; nothing acknowledged
 //
+// With a pipeline (options.pipeline), it runs after decoding and before validation, on the
+// executor's thread: validation applies to its output (docs/pipelines.md "Where it runs").
+//
 // Thread-safety: the Handle* methods run on the server's loop thread (they only dispatch); the
 // rest runs on the executor's threads and the engine's WAL thread. The handler must outlive the
 // server's last request; engine callbacks use only the metrics (which live in the Registry) and
@@ -30,10 +33,13 @@
 #include <string_view>
 
 #include "aggregator/engine/storage_engine.h"
+#include "aggregator/ingest/pipeline/listener_pipeline.h"
+#include "aggregator/ingest/pipeline/pipeline_config.h"
 #include "aggregator/ingest/push/decoded_push.h"
 #include "aggregator/ingest/push/push_limits.h"
 #include "aggregator/ingest/push/push_metrics.h"
 #include "shared/http/router.h"
+#include "shared/log/logger.h"
 #include "shared/metrics/registry.h"
 #include "shared/status/result.h"
 #include "shared/time/clock.h"
@@ -50,6 +56,10 @@ struct PushHandlerOptions {
   // Largest protobuf body after snappy decompression (413 beyond).
   size_t max_decompressed_bytes = size_t{64} << 20;
   std::string default_tenant = "fake";
+  // http.push.pipeline, run on every decoded entry before validation (push_pipeline.h); no
+  // stages: none, and no cost.
+  PipelineConfig pipeline;
+  log::Logger* logger = nullptr;  // the pipeline's warnings; null: none
 };
 
 class PushHandler {
@@ -70,8 +80,9 @@ class PushHandler {
 
  private:
   struct Job;
-  PushHandler(PushHandlerOptions options, PushMetrics metrics)
-      : options_(std::move(options)), metrics_(metrics) {}
+  PushHandler(PushHandlerOptions options, PushMetrics metrics,
+              std::unique_ptr<ListenerPipeline> pipeline)
+      : options_(std::move(options)), metrics_(metrics), pipeline_(std::move(pipeline)) {}
 
   // Checks the tenant and hands `job` to the executor; answers at once when the tenant is bad.
   void Dispatch(std::shared_ptr<Job> job);
@@ -82,6 +93,7 @@ class PushHandler {
 
   PushHandlerOptions options_;
   PushMetrics metrics_;
+  std::unique_ptr<ListenerPipeline> pipeline_;  // null without a pipeline
 };
 
 // Registers POST /loki/api/v1/push and POST /api/v1/logs on `router`, calling `handler` (which

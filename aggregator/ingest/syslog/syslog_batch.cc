@@ -36,12 +36,37 @@ std::string LabelValue(std::string_view value) {
   return valid;
 }
 
-SyslogBatch::SyslogBatch(const std::map<std::string, std::string>* static_labels)
-    : static_labels_(static_labels) {}
+SyslogBatch::SyslogBatch(const std::map<std::string, std::string>* static_labels,
+                         const ListenerPipeline* pipeline)
+    : static_labels_(static_labels), pipeline_(pipeline) {}
 
-size_t SyslogBatch::StreamFor(labels::LabelSetBuilder& builder) {
+void SyslogBatch::AddEntry(labels::LabelSetBuilder& builder, int64_t timestamp,
+                           std::string_view line, std::vector<labels::Label> metadata) {
   for (const auto& [name, value] : *static_labels_) builder.Set(name, value);
   labels::LabelSet set = builder.Build();
+  if (pipeline_ == nullptr) {
+    Add(StreamFor(std::move(set)), timestamp, line, std::move(metadata));
+    return;
+  }
+  AddThroughPipeline(std::move(set), timestamp, line, metadata);
+}
+
+void SyslogBatch::AddThroughPipeline(labels::LabelSet set, int64_t timestamp, std::string_view line,
+                                     const std::vector<labels::Label>& metadata) {
+  std::vector<labels::LabelView> views;
+  views.reserve(metadata.size());
+  for (const labels::Label& label : metadata) views.push_back({label.name, label.value});
+  PipelineEntry& entry = ListenerPipeline::ThreadEntry();
+  entry.Reset(std::move(set), timestamp, line, views);
+  labels::LabelSet output;
+  if (!pipeline_->Apply(entry, &output)) return;
+  std::vector<labels::Label> out_metadata;
+  out_metadata.reserve(entry.metadata.size());
+  for (const Field& field : entry.metadata) out_metadata.push_back({field.name, field.value});
+  Add(StreamFor(std::move(output)), entry.timestamp, entry.line(), std::move(out_metadata));
+}
+
+size_t SyslogBatch::StreamFor(labels::LabelSet set) {
   auto [it, inserted] = stream_index_.emplace(set, streams_.size());
   if (inserted) {
     bytes_ += set.ToString().size();
@@ -69,7 +94,6 @@ void SyslogBatch::AddParsed(const SyslogMessage& message, int64_t receive_ns,
   builder.Set("app", LabelValue(message.app_name));
   builder.Set("facility", FacilityName(message.facility));
   builder.Set("level", SeverityName(message.severity));
-  const size_t stream = StreamFor(builder);
   std::vector<labels::Label> metadata;
   if (!message.msg_id.empty()) metadata.push_back({"msgid", LabelValue(message.msg_id)});
   if (!message.proc_id.empty()) metadata.push_back({"procid", LabelValue(message.proc_id)});
@@ -77,8 +101,8 @@ void SyslogBatch::AddParsed(const SyslogMessage& message, int64_t receive_ns,
     if (param.value.empty()) continue;  // metadata has no empty values, as labels
     metadata.push_back({StructuredDataName(param.id, param.name), LabelValue(param.value)});
   }
-  Add(stream, message.has_timestamp ? message.timestamp : receive_ns, message.msg,
-      std::move(metadata));
+  AddEntry(builder, message.has_timestamp ? message.timestamp : receive_ns, message.msg,
+           std::move(metadata));
 }
 
 bool SyslogBatch::Add(std::string_view text, const ReceiveContext& context,
@@ -97,10 +121,9 @@ void SyslogBatch::AddRaw(std::string_view raw, std::string_view error, int64_t r
                          std::string_view peer_host) {
   labels::LabelSetBuilder builder;
   builder.Set("host", LabelValue(peer_host.empty() ? std::string_view("unknown") : peer_host));
-  const size_t stream = StreamFor(builder);
   std::vector<labels::Label> metadata;
   metadata.push_back({"syslog_error", LabelValue(error)});
-  Add(stream, receive_ns, raw, std::move(metadata));
+  AddEntry(builder, receive_ns, raw, std::move(metadata));
 }
 
 engine::PushRequest SyslogBatch::BuildRequest(const std::string& tenant) {

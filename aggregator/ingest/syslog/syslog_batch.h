@@ -10,6 +10,10 @@
 //             with metadata syslog_error=<why> and labels host=<sender IP> + static labels only
 //   time      the message's timestamp, else the receive time
 //
+// With a pipeline (syslog.pipeline, docs/pipelines.md) each entry then goes through it as it is
+// added: a dropped entry is not added, the others join the stream of the labels the pipeline
+// gave them, with its timestamp, line and metadata.
+//
 // Label values are made valid UTF-8 and cut to 2048 bytes; lines are stored as received.
 // The batch owns every byte; BuildRequest's views stay valid while the batch lives unchanged.
 // Thread-safety: not thread-safe.
@@ -23,6 +27,7 @@
 #include <vector>
 
 #include "aggregator/engine/push_request.h"
+#include "aggregator/ingest/pipeline/listener_pipeline.h"
 #include "aggregator/ingest/syslog/syslog_message.h"
 #include "aggregator/ingest/syslog/syslog_parser.h"
 #include "shared/labels/label_set.h"
@@ -31,8 +36,10 @@ namespace silt::ingest {
 
 class SyslogBatch {
  public:
-  // `static_labels` (validated names) are added to every stream.
-  explicit SyslogBatch(const std::map<std::string, std::string>* static_labels);
+  // `static_labels` (validated names) are added to every stream. `pipeline` (null: none) runs
+  // on every entry. Both must outlive the batch.
+  explicit SyslogBatch(const std::map<std::string, std::string>* static_labels,
+                       const ListenerPipeline* pipeline = nullptr);
 
   // Parses `text` (one frame or datagram) and adds it parsed or, when it does not parse, raw.
   // Returns true when it parsed.
@@ -59,11 +66,18 @@ class SyslogBatch {
     std::vector<labels::Label> metadata;
   };
 
-  size_t StreamFor(labels::LabelSetBuilder& builder);
+  // Adds the static labels to `builder`, runs the pipeline (if any) and adds the entry.
+  void AddEntry(labels::LabelSetBuilder& builder, int64_t timestamp, std::string_view line,
+                std::vector<labels::Label> metadata);
+  // Runs the pipeline on the entry and adds what it gives (nothing when it is dropped).
+  void AddThroughPipeline(labels::LabelSet set, int64_t timestamp, std::string_view line,
+                          const std::vector<labels::Label>& metadata);
+  size_t StreamFor(labels::LabelSet set);
   void Add(size_t stream, int64_t timestamp, std::string_view line,
            std::vector<labels::Label> metadata);
 
   const std::map<std::string, std::string>* static_labels_;
+  const ListenerPipeline* pipeline_;
   std::map<labels::LabelSet, size_t> stream_index_;
   std::vector<labels::LabelSet> streams_;
   std::vector<Entry> entries_;

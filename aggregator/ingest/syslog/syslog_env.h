@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "aggregator/ingest/pipeline/listener_pipeline.h"
 #include "aggregator/ingest/syslog/syslog_metrics.h"
 #include "aggregator/ingest/syslog/syslog_options.h"
 #include "aggregator/server/agent_session.h"
@@ -18,6 +19,8 @@ namespace silt::ingest {
 struct SyslogEnv {
   const SyslogOptions* options = nullptr;
   const SyslogMetrics* metrics = nullptr;
+  // syslog.pipeline; null when none is configured.
+  const ListenerPipeline* pipeline = nullptr;
   // StorageEngine::Push's contract; may complete on any thread.
   server::PushFn push;
   // Brings push outcomes back to the loop.

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "aggregator/ingest/pipeline/pipeline_config.h"
 #include "shared/net/stream_listener.h"
 
 namespace silt::ingest {
@@ -39,6 +40,8 @@ struct SyslogOptions {
   int64_t udp_linger_ns = 20 * kSyslogMillisecondNs;
   // A refused (ResourceExhausted) TCP batch is retried after this long.
   int64_t retry_interval_ns = 100 * kSyslogMillisecondNs;
+  // Ingest pipeline run on every entry (docs/pipelines.md); no stages: none.
+  PipelineConfig pipeline;
   // Shutdown waits this long for buffered messages to be stored before closing anyway.
   int64_t drain_timeout_ns = 10'000 * kSyslogMillisecondNs;
 };

@@ -23,9 +23,15 @@ Result<std::unique_ptr<SyslogService>> SyslogService::Start(uv_loop_t* loop, Sys
                                                             const time::Clock* clock) {
   std::unique_ptr<SyslogService> self(new SyslogService(loop, std::move(options), logger));
   SILT_ASSIGN_OR_RETURN(self->metrics_, SyslogMetrics::Register(registry));
+  SILT_ASSIGN_OR_RETURN(
+      self->pipeline_,
+      ListenerPipeline::Create(
+          self->options_.pipeline,
+          {.listener = "syslog", .registry = registry, .logger = logger, .clock = clock}));
   SyslogEnv& env = self->env_;
   env.options = &self->options_;
   env.metrics = &self->metrics_;
+  env.pipeline = self->pipeline_.get();
   env.push = std::move(push);
   env.mailbox = server::CompletionMailbox::Create(loop);
   if (env.mailbox == nullptr) return Status::IOError("cannot create the syslog completion handle");
@@ -33,6 +39,7 @@ Result<std::unique_ptr<SyslogService>> SyslogService::Start(uv_loop_t* loop, Sys
   env.clock = clock;
   env.logger = logger;
   SyslogService* raw = self.get();
+  const size_t stages = self->options_.pipeline.stages.size();
   if (self->options_.tcp_enabled) {
     SILT_ASSIGN_OR_RETURN(self->listener_, net::StreamListener::Start(
                                                loop, self->options_.tcp,
@@ -43,7 +50,8 @@ Result<std::unique_ptr<SyslogService>> SyslogService::Start(uv_loop_t* loop, Sys
     self->log_.Info("syslog listener ready", {{"transport", "tcp"},
                                               {"address", self->listener_->address()},
                                               {"tls", self->options_.tcp.tls.has_value()},
-                                              {"tenant", self->options_.tenant}});
+                                              {"tenant", self->options_.tenant},
+                                              {"pipeline_stages", stages}});
   } else {
     self->listener_closed_ = true;
   }
@@ -52,7 +60,8 @@ Result<std::unique_ptr<SyslogService>> SyslogService::Start(uv_loop_t* loop, Sys
     self->log_.Info("syslog listener ready", {{"transport", "udp"},
                                               {"address", self->udp_->address()},
                                               {"receive_buffer", self->udp_->receive_buffer()},
-                                              {"tenant", self->options_.tenant}});
+                                              {"tenant", self->options_.tenant},
+                                              {"pipeline_stages", stages}});
   } else {
     self->udp_closed_ = true;
   }

@@ -66,6 +66,7 @@ class SyslogService {
   const SyslogOptions options_;
   log::ComponentLogger log_;
   SyslogMetrics metrics_;
+  std::unique_ptr<ListenerPipeline> pipeline_;  // null without syslog.pipeline
   time::UvTimerService timers_;
   SyslogEnv env_;
   std::unique_ptr<net::StreamListener> listener_;

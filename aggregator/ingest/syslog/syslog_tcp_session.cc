@@ -34,7 +34,7 @@ SyslogTcpSession::SyslogTcpSession(uint64_t id, std::unique_ptr<net::ByteStream>
       peer_(stream_->peer().address),
       peer_host_(HostOfAddress(peer_)),
       framer_(env->options->max_message_size, this),
-      batch_(&env->options->labels),
+      batch_(&env->options->labels, env->pipeline),
       pusher_(std::make_shared<BatchPusher>(env, "tcp", /*retry_when_exhausted=*/true)) {}
 
 SyslogTcpSession::~SyslogTcpSession() {
@@ -88,7 +88,7 @@ void SyslogTcpSession::OnOversize(size_t size, Framing framing) {
 
 void SyslogTcpSession::Flush() {
   if (batch_.empty()) return;
-  SyslogBatch full(&env_->options->labels);
+  SyslogBatch full(&env_->options->labels, env_->pipeline);
   std::swap(full, batch_);
   pusher_->Submit(std::move(full));
 }

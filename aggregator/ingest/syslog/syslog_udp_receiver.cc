@@ -26,7 +26,7 @@ SyslogUdpReceiver::SyslogUdpReceiver(const SyslogEnv* env)
     : env_(env),
       log_(env->logger, "syslog-udp"),
       buffer_(std::max(kMaxDatagram, env->options->max_message_size + 1)),
-      batch_(&env->options->labels),
+      batch_(&env->options->labels, env->pipeline),
       pusher_(std::make_shared<BatchPusher>(env, "udp", /*retry_when_exhausted=*/false)) {}
 
 SyslogUdpReceiver::~SyslogUdpReceiver() {
@@ -121,7 +121,7 @@ void SyslogUdpReceiver::Flush() {
     env_->timers->Cancel(linger_timer_);
     linger_timer_ = time::TimerService::kInvalidTimerId;
   }
-  SyslogBatch full(&env_->options->labels);
+  SyslogBatch full(&env_->options->labels, env_->pipeline);
   std::swap(full, batch_);
   pusher_->Submit(std::move(full));
 }

@@ -4,6 +4,10 @@
 //   - JsonAll: json of every top-level member only;
 //   - Regex: an access-log regex with four named groups -> labels;
 //   - Logfmt: logfmt of every pair -> labels.
+// And the push listener's path per line (a 1000-line Loki JSON body of logfmt lines):
+//   - PushDecodeValidate: DecodeLokiPushJson + ValidatePush, no pipeline (the unconfigured path);
+//   - PushDecodePipelineValidate: the same with ApplyPushPipeline (logfmt -> labels level) between
+//     them: the regrouping into two streams included.
 // One PipelineEntry is reused as a listener thread would; OutputLabels() is called per entry, as
 // a listener must, so the cost of building promoted label sets is included.
 //
@@ -16,7 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "aggregator/ingest/pipeline/listener_pipeline.h"
 #include "aggregator/ingest/pipeline/pipeline.h"
+#include "aggregator/ingest/push/loki_json_decoder.h"
+#include "aggregator/ingest/push/push_pipeline.h"
+#include "aggregator/ingest/push/push_validator.h"
 
 namespace silt::ingest {
 namespace {
@@ -129,6 +137,53 @@ void BM_Logfmt(benchmark::State& state) {
   Run(state, "pipeline:\n  - logfmt: {}\n  - labels: {names: [level]}\n", lines);
 }
 BENCHMARK(BM_Logfmt);
+
+// A Loki JSON push body of 1000 logfmt lines of stream {job="bench"}, recent timestamps.
+std::string PushBody() {
+  const std::vector<std::string> lines = LogfmtLines();
+  const int64_t now = time::SystemClock().WallNanos();
+  std::string body = R"({"streams":[{"stream":{"job":"bench"},"values":[)";
+  for (int i = 0; i < 1000; ++i) {
+    std::string escaped;
+    for (char c : lines[i]) {
+      if (c == '"') escaped += '\\';
+      escaped += c;
+    }
+    body += (i > 0 ? ",[\"" : "[\"") + std::to_string(now + i) + "\",\"" + escaped + "\"]";
+  }
+  return body + "]}]}";
+}
+
+void RunPush(benchmark::State& state, const ListenerPipeline* pipeline) {
+  static const std::string body = PushBody();
+  const int64_t now = time::SystemClock().WallNanos();
+  const PushLimits limits;
+  for (auto _ : state) {
+    DecodedPush decoded = DecodeLokiPushJson(body);
+    if (pipeline != nullptr) ApplyPushPipeline(*pipeline, &decoded);
+    engine::PushRequest request;
+    size_t bytes = ValidatePush(limits, now, &decoded, &request);
+    if (request.EntryCount() != 1000) state.SkipWithError("entries were lost");
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * 1000);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+void BM_PushDecodeValidate(benchmark::State& state) { RunPush(state, nullptr); }
+BENCHMARK(BM_PushDecodeValidate);
+
+void BM_PushDecodePipelineValidate(benchmark::State& state) {
+  metrics::Registry registry;
+  Result<PipelineConfig> config =
+      ParsePipelineConfig("pipeline:\n  - logfmt: {}\n  - labels: {names: [level]}\n", "b.yaml");
+  if (!config.ok()) return state.SkipWithError(config.status().ToString().c_str());
+  Result<std::unique_ptr<ListenerPipeline>> pipeline =
+      ListenerPipeline::Create(std::move(*config), {.listener = "push", .registry = &registry});
+  if (!pipeline.ok()) return state.SkipWithError(pipeline.status().ToString().c_str());
+  RunPush(state, pipeline->get());
+}
+BENCHMARK(BM_PushDecodePipelineValidate);
 
 }  // namespace
 }  // namespace silt::ingest

@@ -1,5 +1,6 @@
 // The `http:` section of aggregator.yaml and EncodeAggregatorConfigYaml (GET /config): every
-// key read, defaults, bad values, and the encoded YAML loading back to the same values.
+// key read, defaults, bad values, and the encoded YAML loading back to the same values; the
+// `pipeline:` lists of syslog and http.push read, reported at line:column and encoded.
 #include "aggregator/config/aggregator_config_yaml.h"
 
 #include <gmock/gmock.h>
@@ -156,6 +157,61 @@ TEST(AggregatorConfigYamlTest, DisabledHttpEncodesAsEmptyListen) {
   Result<AggregatorConfig> back = Parse(EncodeAggregatorConfigYaml(*c));
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_FALSE(back->http.enabled);
+}
+
+TEST(PipelineConfigTest, SyslogAndPushPipelinesAreRead) {
+  Result<AggregatorConfig> c = Parse(
+      "syslog:\n  pipeline:\n    - logfmt: {}\n    - labels: {names: [level]}\n"
+      "http:\n  push:\n    pipeline:\n      - json: {}\n"
+      "      - timestamp: {source: ts, format: RFC3339}\n      - drop: {expression: x}\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->syslog.pipeline.stages.size(), 2u);
+  EXPECT_EQ(c->http.push_pipeline.stages.size(), 3u);
+}
+
+TEST(PipelineConfigTest, NoPipelineByDefault) {
+  Result<AggregatorConfig> c = Parse("");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->syslog.pipeline.stages.empty());
+  EXPECT_TRUE(c->http.push_pipeline.stages.empty());
+}
+
+TEST(PipelineConfigTest, StageErrorsAreReportedAtLineAndColumn) {
+  Result<AggregatorConfig> c = Parse(
+      "syslog:\n  pipeline:\n    - jsn: {}\n"
+      "http:\n  push:\n    pipeline:\n      - regex: {expression: '(?P<a>x'}\n");
+  ASSERT_FALSE(c.ok());
+  const std::string message(c.status().message());
+  EXPECT_THAT(message, HasSubstr("aggregator.yaml:3:7: syslog.pipeline[0]: unknown key \"jsn\""));
+  EXPECT_THAT(message, HasSubstr("did you mean \"json\""));
+  EXPECT_THAT(message, HasSubstr("aggregator.yaml:7:29: http.push.pipeline[0].regex.expression: "
+                                 "invalid regular expression"));
+}
+
+TEST(PipelineConfigTest, UnknownPushKeyIsAnError) {
+  Result<AggregatorConfig> c = Parse("http:\n  push:\n    pipelines: []\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("http.push"));
+  EXPECT_THAT(c.status().message(), HasSubstr("pipelines"));
+}
+
+TEST(PipelineConfigTest, EncodedConfigShowsBothPipelinesAndLoadsBack) {
+  Result<AggregatorConfig> c = Parse(
+      "syslog:\n  labels: {job: syslog}\n  pipeline:\n    - logfmt: {}\n"
+      "    - labels: {names: [level], max_values_per_label: 9}\n"
+      "http:\n  push:\n    pipeline:\n      - json: {fields: {ts: time}}\n"
+      "      - timestamp: {source: ts, format: UnixMs}\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string yaml = EncodeAggregatorConfigYaml(*c);
+  EXPECT_THAT(yaml, HasSubstr("syslog:"));
+  EXPECT_THAT(yaml, HasSubstr("max_values_per_label: 9"));
+  EXPECT_THAT(yaml, HasSubstr("format: UnixMs"));
+  Result<AggregatorConfig> back = Parse(yaml);
+  ASSERT_TRUE(back.ok()) << back.status() << "\n" << yaml;
+  EXPECT_EQ(back->syslog.pipeline.stages.size(), 2u);
+  EXPECT_EQ(back->syslog.labels.at("job"), "syslog");
+  EXPECT_EQ(back->http.push_pipeline.stages.size(), 2u);
+  EXPECT_EQ(EncodeAggregatorConfigYaml(*back), yaml);
 }
 
 }  // namespace
