@@ -41,9 +41,8 @@ constexpr std::array<std::pair<std::string_view, time::UnixUnit>, 4> kUnixUnits 
 // True when `layout` holds at least one element of Go's reference time: formatting a time with it
 // then gives something other than the layout itself.
 bool IsGoLayout(std::string_view layout) {
-  logql::format::GoTime t =
-      logql::format::GoTimeFromUnixNanos(int64_t{1'700'000'000} * 1'000'000'000);
-  return logql::format::FormatGoTime(t, layout) != layout;
+  time::GoTime t = time::GoTimeFromUnixNanos(int64_t{1'700'000'000} * 1'000'000'000);
+  return time::FormatGoTime(t, layout) != layout;
 }
 
 }  // namespace
@@ -51,11 +50,11 @@ bool IsGoLayout(std::string_view layout) {
 Result<TimeFormat> TimeFormat::Create(std::string_view format, std::string_view location) {
   TimeFormat result;
   if (!location.empty()) {
-    Result<logql::format::GoZone> zone = logql::format::GoZone::Load(location);
+    Result<time::GoZone> zone = time::GoZone::Load(location);
     if (!zone.ok()) return zone.status();
-    result.zone_ = std::make_shared<const logql::format::GoZone>(std::move(*zone));
+    result.zone_ = std::make_shared<const time::GoZone>(std::move(*zone));
   } else {
-    result.zone_ = std::make_shared<const logql::format::GoZone>();
+    result.zone_ = std::make_shared<const time::GoZone>();
   }
   if (format == "RFC3339" || format == "RFC3339Nano") {
     result.kind_ = Kind::kRfc3339;
@@ -91,7 +90,7 @@ Result<int64_t> TimeFormat::Parse(std::string_view text) const {
     case Kind::kGoLayout:
       break;
   }
-  SILT_ASSIGN_OR_RETURN(logql::format::GoTime t, logql::format::ParseGoTime(layout_, text, *zone_));
+  SILT_ASSIGN_OR_RETURN(time::GoTime t, time::ParseGoTime(layout_, text, *zone_));
   int64_t nanos = 0;
   if (__builtin_mul_overflow(t.seconds, int64_t{1'000'000'000}, &nanos) ||
       __builtin_add_overflow(nanos, int64_t{t.nanos}, &nanos)) {

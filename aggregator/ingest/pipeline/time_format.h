@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "aggregator/logql/format/go_time.h"
 #include "shared/status/result.h"
+#include "shared/time/go_time.h"
 
 namespace silt::ingest {
 
@@ -34,7 +34,7 @@ class TimeFormat {
   Kind kind_ = Kind::kRfc3339;
   int unix_unit_ = 0;  // time::UnixUnit when kind_ == kUnix
   std::string layout_;
-  std::shared_ptr<const logql::format::GoZone> zone_;
+  std::shared_ptr<const time::GoZone> zone_;
 };
 
 }  // namespace silt::ingest

@@ -57,17 +57,10 @@ struct DecodedPush {
   }
 };
 
-// Counts the entries that were seen but are neither in a stream nor refused (those of a stream
-// a syntax error cut short) as refused invalid_entry, so that every entry seen is either
-// decoded or counted in `rejections`. Decoders call it last.
-inline void CountLostEntries(DecodedPush* push) {
-  size_t kept = push->rejections.entries();
-  for (const DecodedStream& stream : push->streams) {
-    if (!stream.refused) kept += stream.entries.size();
-  }
-  if (kept < push->total_entries) {
-    push->rejections.Count(kReasonInvalidEntry, push->total_entries - kept, 0);
-  }
-}
+// Ends every decoder: counts the entries that were seen but are neither in a stream nor refused
+// (those of a stream a syntax error cut short) as refused invalid_entry, so that every entry seen
+// is either decoded or counted in `rejections`, and hands `push` the `storage` its views point
+// into. Returns the finished push.
+DecodedPush FinishDecode(DecodedPush push, std::shared_ptr<void> storage);
 
 }  // namespace silt::ingest

@@ -5,20 +5,14 @@
 #include <algorithm>
 #include <utility>
 
+#include "aggregator/ingest/push/json_body.h"
 #include "aggregator/ingest/push/truncated_json.h"
-#include "shared/labels/utf8.h"
 #include "shared/time/timestamp.h"
 
 namespace silt::ingest {
 namespace {
 
 namespace ondemand = simdjson::ondemand;
-
-// The input and the parser whose string buffer holds the decoded lines.
-struct JsonStorage {
-  std::string input;
-  ondemand::parser parser;
-};
 
 // Turns byte offsets into "line L, column C" (1-based), moving forward only, so positions of
 // streams in input order cost one pass over the input in total.
@@ -51,8 +45,8 @@ bool IsTypeError(simdjson::error_code error) { return error == simdjson::INCORRE
 
 class JsonPushReader {
  public:
-  JsonPushReader(std::string_view text, DecodedPush* out, const ClosedJson& closed)
-      : text_(text), positions_(text), out_(out), closed_(closed) {}
+  JsonPushReader(const JsonBody& body, DecodedPush* out, const ClosedJson& closed)
+      : body_(body), text_(body.input), positions_(text_), out_(out), closed_(closed) {}
 
   // True when Read found the document cut short before reading anything (nothing recorded):
   // the caller closes the brackets and reads again.
@@ -73,6 +67,7 @@ class JsonPushReader {
     return static_cast<size_t>(value.raw_json_token().data() - text_.data());
   }
 
+  const JsonBody& body_;
   std::string_view text_;
   PositionTracker positions_;
   DecodedPush* out_;
@@ -133,26 +128,9 @@ bool JsonPushReader::Read(ondemand::document& doc) {
     out_->rejections.AddProblem("expected {\"streams\":[...]}: no \"streams\" key");
     return false;
   }
-  if (closed_.trailing_at != std::string::npos) {
-    out_->rejections.AddProblem("trailing content after the JSON body at " +
-                                positions_.At(closed_.trailing_at) +
-                                "; the streams before it were kept");
-    return false;
-  }
-  if (closed_.closed) {
-    out_->rejections.AddProblem("the body ends early, at " + positions_.At(closed_.original_size) +
-                                " (truncated, or a Content-Length that lies); the complete "
-                                "streams before that were kept");
-    return false;
-  }
-  const char* at = nullptr;
-  if (doc.current_location().get(at) == simdjson::SUCCESS) {
-    out_->rejections.AddProblem("trailing content after the JSON body at " +
-                                positions_.At(static_cast<size_t>(at - text_.data())) +
-                                "; the streams before it were kept");
-    return false;
-  }
-  return true;
+  return body_.CheckEnd(
+      closed_, doc, [this](size_t offset) { return positions_.At(offset); }, "streams",
+      &out_->rejections);
 }
 
 bool JsonPushReader::ReadStream(ondemand::value item, size_t index) {
@@ -354,33 +332,21 @@ bool JsonPushReader::ReadMetadata(ondemand::value value, DecodedEntry* entry,
 
 DecodedPush DecodeLokiPushJson(std::string body) {
   DecodedPush out;
-  auto storage = std::make_shared<JsonStorage>();
-  storage->input = std::move(body);
-  std::string& input = storage->input;
-  bool repaired = false;
+  auto json = std::make_shared<JsonBody>();
+  json->input = std::move(body);
   ClosedJson closed;
   while (true) {
-    input.reserve(input.size() + simdjson::SIMDJSON_PADDING);
     ondemand::document doc;
-    auto error =
-        storage->parser
-            .iterate(simdjson::padded_string_view(input.data(), input.size(), input.capacity()))
-            .get(doc);
-    if (error == simdjson::UTF8_ERROR && !repaired) {
-      input = labels::ReplaceInvalidUtf8(input);  // Go's encoding/json does the same
-      repaired = true;
-      continue;
-    }
-    if (error) {
+    if (auto error = json->Iterate(&doc)) {
       out.rejections.AddProblem(std::string("the body is not valid JSON: ") +
                                 simdjson::error_message(error));
       break;
     }
-    JsonPushReader reader(input, &out, closed);
+    JsonPushReader reader(*json, &out, closed);
     reader.Read(doc);
     if (reader.cut_short()) {
       // Depth 3: {root} [streams] {stream}.
-      closed = CloseTruncatedJson(&input, 3);
+      closed = CloseTruncatedJson(&json->input, 3);
       if (closed.closed || closed.trailing_at != std::string::npos) continue;
       out.rejections.AddProblem(
           "the body is not valid JSON: it ends in the middle of an object "
@@ -388,9 +354,7 @@ DecodedPush DecodeLokiPushJson(std::string body) {
     }
     break;
   }
-  CountLostEntries(&out);
-  out.storage = std::move(storage);
-  return out;
+  return FinishDecode(std::move(out), std::move(json));
 }
 
 }  // namespace silt::ingest

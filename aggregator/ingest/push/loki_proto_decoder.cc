@@ -103,8 +103,7 @@ Result<DecodedPush> DecodeLokiPushProto(std::string_view body, size_t max_decomp
   for (int i = 0; i < request->streams_size(); ++i) {
     ReadStream(request->streams(i), static_cast<size_t>(i), &out);
   }
-  out.storage = std::move(storage);
-  return out;
+  return FinishDecode(std::move(out), std::move(storage));
 }
 
 }  // namespace silt::ingest

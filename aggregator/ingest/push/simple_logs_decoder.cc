@@ -5,19 +5,14 @@
 #include <unordered_map>
 #include <utility>
 
+#include "aggregator/ingest/push/json_body.h"
 #include "aggregator/ingest/push/truncated_json.h"
-#include "shared/labels/utf8.h"
 #include "shared/time/timestamp.h"
 
 namespace silt::ingest {
 namespace {
 
 namespace ondemand = simdjson::ondemand;
-
-struct JsonStorage {
-  std::string input;
-  ondemand::parser parser;
-};
 
 bool IsTypeError(simdjson::error_code error) { return error == simdjson::INCORRECT_TYPE; }
 
@@ -246,54 +241,23 @@ Result<int64_t> ParseSimpleTimestamp(std::string_view text) {
 
 DecodedPush DecodeSimpleLogs(std::string body, int64_t now) {
   DecodedPush out;
-  auto storage = std::make_shared<JsonStorage>();
-  storage->input = std::move(body);
-  std::string& input = storage->input;
+  auto json = std::make_shared<JsonBody>();
+  json->input = std::move(body);
   // Depth 2: [root] {entry}. Simple bodies are small; the scan is cheap next to the parse.
-  const ClosedJson closed = CloseTruncatedJson(&input, 2);
-  for (bool repaired = false;; repaired = true) {
-    input.reserve(input.size() + simdjson::SIMDJSON_PADDING);
-    ondemand::document doc;
-    auto error =
-        storage->parser
-            .iterate(simdjson::padded_string_view(input.data(), input.size(), input.capacity()))
-            .get(doc);
-    if (error == simdjson::UTF8_ERROR && !repaired) {
-      input = labels::ReplaceInvalidUtf8(input);
-      continue;
-    }
-    ondemand::json_type type;
-    if (!error) error = doc.type().get(type);
-    if (error) {
-      out.rejections.AddProblem(std::string("the body is not valid JSON: ") +
-                                simdjson::error_message(error));
-      break;
-    }
-    if (ReadBody(doc, type, now, input, closed.cut_element, &out)) {
-      const char* at = nullptr;
-      if (closed.trailing_at != std::string::npos) {
-        out.rejections.AddProblem("trailing content after the JSON body at byte " +
-                                  std::to_string(closed.trailing_at) +
-                                  "; the entries before it were kept");
-      }
-      if (closed.closed) {
-        out.rejections.AddProblem("the body ends early, at byte " +
-                                  std::to_string(closed.original_size) +
-                                  " (truncated, or a Content-Length that lies); the complete "
-                                  "entries before that were kept");
-      }
-      if (!closed.closed && closed.trailing_at == std::string::npos &&
-          doc.current_location().get(at) == simdjson::SUCCESS) {
-        out.rejections.AddProblem("trailing content after the JSON body at byte " +
-                                  std::to_string(at - input.data()) +
-                                  "; the entries before it were kept");
-      }
-    }
-    break;
+  const ClosedJson closed = CloseTruncatedJson(&json->input, 2);
+  ondemand::document doc;
+  ondemand::json_type type;
+  auto error = json->Iterate(&doc);
+  if (!error) error = doc.type().get(type);
+  if (error) {
+    out.rejections.AddProblem(std::string("the body is not valid JSON: ") +
+                              simdjson::error_message(error));
+  } else if (ReadBody(doc, type, now, json->input, closed.cut_element, &out)) {
+    json->CheckEnd(
+        closed, doc, [](size_t offset) { return "byte " + std::to_string(offset); }, "entries",
+        &out.rejections);
   }
-  CountLostEntries(&out);
-  out.storage = std::move(storage);
-  return out;
+  return FinishDecode(std::move(out), std::move(json));
 }
 
 }  // namespace silt::ingest

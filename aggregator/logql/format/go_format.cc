@@ -80,18 +80,36 @@ bool FormatInt(const Spec& s, int64_t v, std::string* out) {
   uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
   std::string digits, prefix;
   switch (s.verb) {
-    case 'd': case 'v': digits = Digits(magnitude, 10, false); break;
-    case 'b': digits = Digits(magnitude, 2, false); break;
-    case 'o': digits = Digits(magnitude, 8, false); prefix = s.sharp ? "0" : ""; break;
-    case 'O': digits = Digits(magnitude, 8, false); prefix = "0o"; break;
-    case 'x': digits = Digits(magnitude, 16, false); prefix = s.sharp ? "0x" : ""; break;
-    case 'X': digits = Digits(magnitude, 16, true); prefix = s.sharp ? "0X" : ""; break;
+    case 'd':
+    case 'v':
+      digits = Digits(magnitude, 10, false);
+      break;
+    case 'b':
+      digits = Digits(magnitude, 2, false);
+      break;
+    case 'o':
+      digits = Digits(magnitude, 8, false);
+      prefix = s.sharp ? "0" : "";
+      break;
+    case 'O':
+      digits = Digits(magnitude, 8, false);
+      prefix = "0o";
+      break;
+    case 'x':
+      digits = Digits(magnitude, 16, false);
+      prefix = s.sharp ? "0x" : "";
+      break;
+    case 'X':
+      digits = Digits(magnitude, 16, true);
+      prefix = s.sharp ? "0X" : "";
+      break;
     case 'c':
     case 'q':
     case 'U':
       Pad(s, RuneText(s.verb, v), false, out);
       return true;
-    default: return false;
+    default:
+      return false;
   }
   if (s.precision >= 0) {
     while (static_cast<int>(digits.size()) < s.precision) digits.insert(digits.begin(), '0');
@@ -159,7 +177,8 @@ bool FormatString(const Spec& s, const std::string& v, std::string* out) {
       if (s.space && i > 0) body.push_back(' ');
       AppendHex(static_cast<unsigned char>(v[i]), 2, &body);
     }
-    if (s.verb == 'X') for (char& c : body) c = static_cast<char>(std::toupper(c));
+    if (s.verb == 'X')
+      for (char& c : body) c = static_cast<char>(std::toupper(c));
   } else {
     return false;
   }
@@ -188,10 +207,18 @@ void FormatValue(const Spec& s, const TemplateValue& v, std::string* out) {
       ok = s.verb == 'v' || s.verb == 't';
       if (ok) Pad(s, v.bool_value() ? "true" : "false", false, out);
       break;
-    case Kind::kInt: ok = FormatInt(s, v.int_value(), out); break;
-    case Kind::kFloat: ok = FormatFloat(s, v.float_value(), out); break;
-    case Kind::kString: ok = FormatString(s, v.string_value(), out); break;
-    case Kind::kTime: ok = FormatString(s, GoTimeString(v.time_value()), out); break;
+    case Kind::kInt:
+      ok = FormatInt(s, v.int_value(), out);
+      break;
+    case Kind::kFloat:
+      ok = FormatFloat(s, v.float_value(), out);
+      break;
+    case Kind::kString:
+      ok = FormatString(s, v.string_value(), out);
+      break;
+    case Kind::kTime:
+      ok = FormatString(s, time::GoTimeString(v.time_value()), out);
+      break;
     case Kind::kMap: {
       out->append("map[");
       bool first = true;
@@ -222,23 +249,31 @@ void ReadSpec(std::string_view f, size_t* i, std::span<const TemplateValue> args
               Spec* s) {
   for (; *i < f.size(); ++*i) {
     char c = f[*i];
-    if (c == '+') s->plus = true;
-    else if (c == '-') s->minus = true;
-    else if (c == '#') s->sharp = true;
-    else if (c == ' ') s->space = true;
-    else if (c == '0') s->zero = true;
-    else break;
+    if (c == '+')
+      s->plus = true;
+    else if (c == '-')
+      s->minus = true;
+    else if (c == '#')
+      s->sharp = true;
+    else if (c == ' ')
+      s->space = true;
+    else if (c == '0')
+      s->zero = true;
+    else
+      break;
   }
   auto number = [&](int* out) {
     if (*i < f.size() && f[*i] == '*') {
       ++*i;
-      if (*arg < args.size() && args[*arg].kind() == Kind::kInt) *out = static_cast<int>(args[*arg].int_value());
+      if (*arg < args.size() && args[*arg].kind() == Kind::kInt)
+        *out = static_cast<int>(args[*arg].int_value());
       ++*arg;
       return;
     }
     if (*i >= f.size() || f[*i] < '0' || f[*i] > '9') return;
     *out = 0;
-    while (*i < f.size() && f[*i] >= '0' && f[*i] <= '9') *out = std::min(*out * 10 + (f[(*i)++] - '0'), 1000000);
+    while (*i < f.size() && f[*i] >= '0' && f[*i] <= '9')
+      *out = std::min(*out * 10 + (f[(*i)++] - '0'), 1000000);
   };
   number(&s->width);
   if (s->width < -1) {
@@ -327,16 +362,35 @@ std::string GoQuote(std::string_view s) {
       continue;
     }
     switch (r) {
-      case '"': out.append("\\\""); continue;
-      case '\\': out.append("\\\\"); continue;
-      case '\a': out.append("\\a"); continue;
-      case '\b': out.append("\\b"); continue;
-      case '\f': out.append("\\f"); continue;
-      case '\n': out.append("\\n"); continue;
-      case '\r': out.append("\\r"); continue;
-      case '\t': out.append("\\t"); continue;
-      case '\v': out.append("\\v"); continue;
-      default: break;
+      case '"':
+        out.append("\\\"");
+        continue;
+      case '\\':
+        out.append("\\\\");
+        continue;
+      case '\a':
+        out.append("\\a");
+        continue;
+      case '\b':
+        out.append("\\b");
+        continue;
+      case '\f':
+        out.append("\\f");
+        continue;
+      case '\n':
+        out.append("\\n");
+        continue;
+      case '\r':
+        out.append("\\r");
+        continue;
+      case '\t':
+        out.append("\\t");
+        continue;
+      case '\v':
+        out.append("\\v");
+        continue;
+      default:
+        break;
     }
     if (IsPrintable(r)) {
       out.append(s.substr(start, i - start));

@@ -38,7 +38,8 @@ class Renderer {
  private:
   Result<TemplateValue> EvalPipeline(const TemplatePipeline& pipeline);
   Result<TemplateValue> EvalCommand(const TemplateCommand& cmd, const TemplateValue* final);
-  Result<TemplateValue> EvalLogical(const TemplateCommand& cmd, const TemplateValue* final, bool is_and);
+  Result<TemplateValue> EvalLogical(const TemplateCommand& cmd, const TemplateValue* final,
+                                    bool is_and);
   Result<TemplateValue> EvalArg(const TemplateOperand& op);
   Result<TemplateValue> Call(const TemplateCommand& cmd, std::vector<TemplateValue> args);
   Result<TemplateValue> Fields(TemplateValue base, const TemplateOperand& op, size_t first);
@@ -70,7 +71,7 @@ class CompiledTemplateImpl final : public CompiledTemplate {
     auto it = regexes_.find(&cmd);
     return it == regexes_.end() ? nullptr : it->second.get();
   }
-  const format::GoZone* Zone(const TemplateCommand& cmd) const {
+  const time::GoZone* Zone(const TemplateCommand& cmd) const {
     auto it = zones_.find(&cmd);
     return it == zones_.end() ? nullptr : &it->second;
   }
@@ -103,14 +104,16 @@ class CompiledTemplateImpl final : public CompiledTemplate {
       if (head.kind == OpKind::kFunction && format::TakesRegexFirst(head.text) &&
           cmd.operands.size() > 1 && cmd.operands[1].kind == OpKind::kString) {
         auto re = format::CompileTemplateRegex(cmd.operands[1].text);
-        if (!re.ok()) return Status::InvalidArgument(Where(cmd.operands[1]) + std::string(re.status().message()));
+        if (!re.ok())
+          return Status::InvalidArgument(Where(cmd.operands[1]) +
+                                         std::string(re.status().message()));
         regexes_[&cmd] = std::move(re).value();
       }
       // toDateInZone with a literal zone: read the tz database once, not per entry.
       if (head.kind == OpKind::kFunction && head.text == "toDateInZone" &&
           cmd.operands.size() > 2 && cmd.operands[2].kind == OpKind::kString) {
-        Result<format::GoZone> zone = format::GoZone::Load(cmd.operands[2].text);
-        zones_[&cmd] = zone.ok() ? std::move(zone).value() : format::GoZone();
+        Result<time::GoZone> zone = time::GoZone::Load(cmd.operands[2].text);
+        zones_[&cmd] = zone.ok() ? std::move(zone).value() : time::GoZone();
       }
     }
     return Status::Ok();
@@ -119,7 +122,7 @@ class CompiledTemplateImpl final : public CompiledTemplate {
   Template tmpl_;
   std::unordered_map<const TemplateCommand*, TemplateFunction> functions_;
   std::unordered_map<const TemplateCommand*, std::unique_ptr<re2::RE2>> regexes_;
-  std::unordered_map<const TemplateCommand*, format::GoZone> zones_;
+  std::unordered_map<const TemplateCommand*, time::GoZone> zones_;
 };
 
 Status Renderer::RenderNodes(const std::vector<TemplateNode>& nodes, std::string* out) {
@@ -139,7 +142,8 @@ Status Renderer::RenderNodes(const std::vector<TemplateNode>& nodes, std::string
       }
       case TemplateNode::Kind::kIf: {
         SILT_ASSIGN_OR_RETURN(TemplateValue v, EvalPipeline(*node.pipeline));
-        SILT_RETURN_IF_ERROR(RenderNodes(format::IsTrue(v) ? node.then_nodes : node.else_nodes, out));
+        SILT_RETURN_IF_ERROR(
+            RenderNodes(format::IsTrue(v) ? node.then_nodes : node.else_nodes, out));
         break;
       }
     }
@@ -155,7 +159,8 @@ Result<TemplateValue> Renderer::EvalPipeline(const TemplatePipeline& pipeline) {
   return value ? *value : TemplateValue();
 }
 
-Result<TemplateValue> Renderer::EvalCommand(const TemplateCommand& cmd, const TemplateValue* final) {
+Result<TemplateValue> Renderer::EvalCommand(const TemplateCommand& cmd,
+                                            const TemplateValue* final) {
   const TemplateOperand& head = cmd.operands[0];
   if (head.kind == OpKind::kFunction) {
     if (head.text == "and" || head.text == "or") return EvalLogical(cmd, final, head.text == "and");
@@ -167,7 +172,8 @@ Result<TemplateValue> Renderer::EvalCommand(const TemplateCommand& cmd, const Te
     if (final != nullptr) args.push_back(*final);
     return Call(cmd, std::move(args));
   }
-  if (head.kind == OpKind::kNil) return Status::InvalidArgument(Where(head) + "nil is not a command");
+  if (head.kind == OpKind::kNil)
+    return Status::InvalidArgument(Where(head) + "nil is not a command");
   if (cmd.operands.size() > 1 || final != nullptr) {
     return Status::InvalidArgument(Where(head) + "can't give argument to non-function");
   }
@@ -211,14 +217,20 @@ Result<TemplateValue> Renderer::Call(const TemplateCommand& cmd, std::vector<Tem
 Result<TemplateValue> Renderer::EvalArg(const TemplateOperand& op) {
   switch (op.kind) {
     case OpKind::kField: {
-      std::optional<std::string_view> value = input_.label ? input_.label(op.fields[0]) : std::nullopt;
+      std::optional<std::string_view> value =
+          input_.label ? input_.label(op.fields[0]) : std::nullopt;
       return Fields(TemplateValue::String(std::string(value.value_or(""))), op, 1);
     }
-    case OpKind::kDot: return Labels();
-    case OpKind::kString: return TemplateValue::String(op.text);
-    case OpKind::kNumber: return TemplateValue::Constant(op.text, op.number);
-    case OpKind::kBool: return TemplateValue::Bool(op.boolean);
-    case OpKind::kNil: return TemplateValue();
+    case OpKind::kDot:
+      return Labels();
+    case OpKind::kString:
+      return TemplateValue::String(op.text);
+    case OpKind::kNumber:
+      return TemplateValue::Constant(op.text, op.number);
+    case OpKind::kBool:
+      return TemplateValue::Bool(op.boolean);
+    case OpKind::kNil:
+      return TemplateValue();
     case OpKind::kFunction: {
       TemplateCommand bare;
       bare.operands.push_back(op);
@@ -235,7 +247,8 @@ Result<TemplateValue> Renderer::EvalArg(const TemplateOperand& op) {
 
 // Applies op.fields[first..] to `base`: map lookups; a missing key is "" in a label map and nil
 // in a JSON object.
-Result<TemplateValue> Renderer::Fields(TemplateValue base, const TemplateOperand& op, size_t first) {
+Result<TemplateValue> Renderer::Fields(TemplateValue base, const TemplateOperand& op,
+                                       size_t first) {
   for (size_t i = first; i < op.fields.size(); ++i) {
     const std::string& name = op.fields[i];
     if (base.kind() == Kind::kMap) {

@@ -47,7 +47,9 @@ bool ParseGoInt(std::string_view s, int64_t* out) {
   unsigned __int128 v = 0;
   for (char c : s) {
     if (c == '_' && prefixed) continue;
-    int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? (c | 0x20) - 'a' + 10 : 99;
+    int d = c >= '0' && c <= '9'                     ? c - '0'
+            : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? (c | 0x20) - 'a' + 10
+                                                     : 99;
     if (d >= base) return false;
     v = v * static_cast<unsigned>(base) + static_cast<unsigned>(d);
     if (v > (unsigned __int128)INT64_MAX + 1) return false;
@@ -98,7 +100,7 @@ Result<double> ArgFloat(const FunctionCall& call, size_t i) {
   return WrongType(call, i, "float64");
 }
 
-Result<GoTime> ArgTime(const FunctionCall& call, size_t i) {
+Result<time::GoTime> ArgTime(const FunctionCall& call, size_t i) {
   const TemplateValue& v = call.args[i];
   if (v.kind() != TemplateValue::Kind::kTime) return WrongType(call, i, "time.Time");
   return v.time_value();
@@ -106,7 +108,8 @@ Result<GoTime> ArgTime(const FunctionCall& call, size_t i) {
 
 int64_t CastToInt64(const TemplateValue& value) {
   switch (value.kind()) {
-    case TemplateValue::Kind::kInt: return value.int_value();
+    case TemplateValue::Kind::kInt:
+      return value.int_value();
     case TemplateValue::Kind::kFloat: {
       double f = value.float_value();
       if (std::isnan(f) || f >= 9223372036854775808.0 || f < -9223372036854775808.0) {
@@ -114,7 +117,8 @@ int64_t CastToInt64(const TemplateValue& value) {
       }
       return static_cast<int64_t>(f);
     }
-    case TemplateValue::Kind::kBool: return value.bool_value() ? 1 : 0;
+    case TemplateValue::Kind::kBool:
+      return value.bool_value() ? 1 : 0;
     case TemplateValue::Kind::kString: {
       std::string_view s = value.string_value();
       size_t dot = s.find('.');
@@ -125,15 +129,19 @@ int64_t CastToInt64(const TemplateValue& value) {
       int64_t n = 0;
       return ParseGoInt(s, &n) ? n : 0;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
 double CastToFloat64(const TemplateValue& value) {
   switch (value.kind()) {
-    case TemplateValue::Kind::kInt: return static_cast<double>(value.int_value());
-    case TemplateValue::Kind::kFloat: return value.float_value();
-    case TemplateValue::Kind::kBool: return value.bool_value() ? 1 : 0;
+    case TemplateValue::Kind::kInt:
+      return static_cast<double>(value.int_value());
+    case TemplateValue::Kind::kFloat:
+      return value.float_value();
+    case TemplateValue::Kind::kBool:
+      return value.bool_value() ? 1 : 0;
     case TemplateValue::Kind::kString: {
       const std::string& s = value.string_value();
       if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return 0;
@@ -143,7 +151,8 @@ double CastToFloat64(const TemplateValue& value) {
       if (end != s.c_str() + s.size() || errno == ERANGE) return 0;
       return f;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 

@@ -30,7 +30,7 @@ struct FunctionCall {
   std::span<const TemplateValue> args;
   const TemplateInput* input = nullptr;
   const re2::RE2* regex = nullptr;
-  const GoZone* zone = nullptr;
+  const time::GoZone* zone = nullptr;
 };
 
 // Returns the result, or InvalidArgument saying what is wrong with the arguments (the evaluator
@@ -57,7 +57,7 @@ Result<int64_t> ArgInt(const FunctionCall& call, size_t i);
 // A Go `float64` parameter: a float64 value, or a number literal.
 Result<double> ArgFloat(const FunctionCall& call, size_t i);
 // A time.Time parameter.
-Result<GoTime> ArgTime(const FunctionCall& call, size_t i);
+Result<time::GoTime> ArgTime(const FunctionCall& call, size_t i);
 
 // spf13/cast ToInt64 as Sprig uses it: ints as is, floats truncated, bools 1/0, strings parsed
 // with Go's base prefixes ("0x1f", "0o17", "0b1", "017") after dropping a ".0" fraction, anything

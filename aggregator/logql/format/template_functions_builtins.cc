@@ -18,10 +18,14 @@ Result<TemplateValue> Len(const FunctionCall& call) {
   SILT_RETURN_IF_ERROR(CheckArgs(call, 1, 1));
   const TemplateValue& v = call.args[0];
   switch (v.kind()) {
-    case Kind::kString: return TemplateValue::Int(static_cast<int64_t>(v.string_value().size()));
-    case Kind::kMap: return TemplateValue::Int(static_cast<int64_t>(v.map_value().size()));
-    case Kind::kList: return TemplateValue::Int(static_cast<int64_t>(v.list_value().size()));
-    default: return Status::InvalidArgument("len of type " + GoTypeName(v));
+    case Kind::kString:
+      return TemplateValue::Int(static_cast<int64_t>(v.string_value().size()));
+    case Kind::kMap:
+      return TemplateValue::Int(static_cast<int64_t>(v.map_value().size()));
+    case Kind::kList:
+      return TemplateValue::Int(static_cast<int64_t>(v.list_value().size()));
+    default:
+      return Status::InvalidArgument("len of type " + GoTypeName(v));
   }
 }
 
@@ -51,10 +55,12 @@ Result<TemplateValue> Index(const FunctionCall& call) {
                                           : TemplateValue();
     } else if (item.kind() == Kind::kList || item.kind() == Kind::kString) {
       bool list = item.kind() == Kind::kList;
-      int64_t size = static_cast<int64_t>(list ? item.list_value().size() : item.string_value().size());
+      int64_t size =
+          static_cast<int64_t>(list ? item.list_value().size() : item.string_value().size());
       SILT_ASSIGN_OR_RETURN(int64_t at, IndexArg(key, size - 1));
       item = list ? item.list_value()[static_cast<size_t>(at)]
-                  : TemplateValue::Int(static_cast<unsigned char>(item.string_value()[static_cast<size_t>(at)]));
+                  : TemplateValue::Int(
+                        static_cast<unsigned char>(item.string_value()[static_cast<size_t>(at)]));
     } else if (item.is_nil()) {
       return Status::InvalidArgument("index of untyped nil");
     } else {
@@ -84,14 +90,16 @@ Result<TemplateValue> Slice(const FunctionCall& call) {
                                    std::to_string(to));
   }
   if (!list) {
-    return TemplateValue::String(item.string_value().substr(static_cast<size_t>(from),
-                                                            static_cast<size_t>(to - from)));
+    return TemplateValue::String(
+        item.string_value().substr(static_cast<size_t>(from), static_cast<size_t>(to - from)));
   }
   const TemplateList& l = item.list_value();
   return TemplateValue::List(TemplateList(l.begin() + from, l.begin() + to));
 }
 
-Result<TemplateValue> Print(const FunctionCall& call) { return TemplateValue::String(GoSprint(call.args)); }
+Result<TemplateValue> Print(const FunctionCall& call) {
+  return TemplateValue::String(GoSprint(call.args));
+}
 Result<TemplateValue> Println(const FunctionCall& call) {
   return TemplateValue::String(GoSprintln(call.args));
 }
@@ -113,13 +121,20 @@ Result<bool> Equal(const TemplateValue& a, const TemplateValue& b) {
     return Status::InvalidArgument("incompatible types for comparison");
   }
   switch (a.kind()) {
-    case Kind::kNil: return true;
-    case Kind::kBool: return a.bool_value() == b.bool_value();
-    case Kind::kInt: return a.int_value() == b.int_value();
-    case Kind::kFloat: return a.float_value() == b.float_value();
-    case Kind::kString: return a.string_value() == b.string_value();
-    case Kind::kTime: return a.time_value() == b.time_value();
-    default: return Status::InvalidArgument("non-comparable type " + GoTypeName(a));
+    case Kind::kNil:
+      return true;
+    case Kind::kBool:
+      return a.bool_value() == b.bool_value();
+    case Kind::kInt:
+      return a.int_value() == b.int_value();
+    case Kind::kFloat:
+      return a.float_value() == b.float_value();
+    case Kind::kString:
+      return a.string_value() == b.string_value();
+    case Kind::kTime:
+      return a.time_value() == b.time_value();
+    default:
+      return Status::InvalidArgument("non-comparable type " + GoTypeName(a));
   }
 }
 
@@ -144,9 +159,12 @@ Result<bool> Less(const TemplateValue& a, const TemplateValue& b) {
   }
   if (a.kind() != b.kind()) return Status::InvalidArgument("incompatible types for comparison");
   switch (a.kind()) {
-    case Kind::kInt: return a.int_value() < b.int_value();
-    case Kind::kFloat: return a.float_value() < b.float_value();
-    default: return a.string_value() < b.string_value();
+    case Kind::kInt:
+      return a.int_value() < b.int_value();
+    case Kind::kFloat:
+      return a.float_value() < b.float_value();
+    default:
+      return a.string_value() < b.string_value();
   }
 }
 
@@ -176,7 +194,7 @@ Result<TemplateValue> Line(const FunctionCall& call) {
 
 Result<TemplateValue> Timestamp(const FunctionCall& call) {
   SILT_RETURN_IF_ERROR(CheckArgs(call, 0, 0));
-  return TemplateValue::Time(GoTimeFromUnixNanos(call.input->timestamp_ns));
+  return TemplateValue::Time(time::GoTimeFromUnixNanos(call.input->timestamp_ns));
 }
 
 Result<TemplateValue> Default(const FunctionCall& call) {
@@ -210,11 +228,26 @@ Result<TemplateValue> Ternary(const FunctionCall& call) {
 
 void AddBuiltinFunctions(FunctionTable* table) {
   table->insert({
-      {"not", Not}, {"len", Len}, {"index", Index}, {"slice", Slice}, {"print", Print},
-      {"printf", Printf}, {"println", Println}, {"eq", Eq}, {"ne", Ne}, {"lt", Compare<0>},
-      {"le", Compare<1>}, {"gt", Compare<2>}, {"ge", Compare<3>}, {"call", Call},
-      {"__line__", Line}, {"__timestamp__", Timestamp}, {"default", Default}, {"empty", Empty},
-      {"coalesce", Coalesce}, {"ternary", Ternary},
+      {"not", Not},
+      {"len", Len},
+      {"index", Index},
+      {"slice", Slice},
+      {"print", Print},
+      {"printf", Printf},
+      {"println", Println},
+      {"eq", Eq},
+      {"ne", Ne},
+      {"lt", Compare<0>},
+      {"le", Compare<1>},
+      {"gt", Compare<2>},
+      {"ge", Compare<3>},
+      {"call", Call},
+      {"__line__", Line},
+      {"__timestamp__", Timestamp},
+      {"default", Default},
+      {"empty", Empty},
+      {"coalesce", Coalesce},
+      {"ternary", Ternary},
   });
 }
 

@@ -11,22 +11,23 @@ namespace {
 
 using Kind = TemplateValue::Kind;
 
-GoTime Now() {
+time::GoTime Now() {
   auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  return GoTimeFromUnixNanos(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
+  return time::GoTimeFromUnixNanos(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
 }
 
-GoTime InUtc(const GoTime& t) { return GoTime{t.seconds, t.nanos, 0, "UTC"}; }
+time::GoTime InUtc(const time::GoTime& t) { return time::GoTime{t.seconds, t.nanos, 0, "UTC"}; }
 
 // Sprig's date(layout, when): a time, or Unix seconds as an int; anything else means now.
 Result<TemplateValue> Date(const FunctionCall& call) {
   SILT_RETURN_IF_ERROR(CheckArgs(call, 2, 2));
   SILT_ASSIGN_OR_RETURN(std::string layout, ArgString(call, 0));
   const TemplateValue& when = call.args[1];
-  GoTime t = when.kind() == Kind::kTime ? InUtc(when.time_value())
-             : when.kind() == Kind::kInt ? GoTime{when.int_value(), 0, 0, "UTC"}
-                                         : Now();
-  return TemplateValue::String(FormatGoTime(t, layout));
+  time::GoTime t = when.kind() == Kind::kTime  ? InUtc(when.time_value())
+                   : when.kind() == Kind::kInt ? time::GoTime{when.int_value(), 0, 0, "UTC"}
+                                               : Now();
+  return TemplateValue::String(time::FormatGoTime(t, layout));
 }
 
 // Sprig's toDate and Loki's toDateInZone: a parse failure gives Go's zero time, not an error.
@@ -34,8 +35,8 @@ Result<TemplateValue> ToDate(const FunctionCall& call) {
   SILT_RETURN_IF_ERROR(CheckArgs(call, 2, 2));
   SILT_ASSIGN_OR_RETURN(std::string layout, ArgString(call, 0));
   SILT_ASSIGN_OR_RETURN(std::string text, ArgString(call, 1));
-  Result<GoTime> t = ParseGoTime(layout, text, GoZone());
-  return TemplateValue::Time(t.ok() ? *t : GoTime());
+  Result<time::GoTime> t = time::ParseGoTime(layout, text, time::GoZone());
+  return TemplateValue::Time(t.ok() ? *t : time::GoTime());
 }
 
 Result<TemplateValue> ToDateInZone(const FunctionCall& call) {
@@ -43,14 +44,14 @@ Result<TemplateValue> ToDateInZone(const FunctionCall& call) {
   SILT_ASSIGN_OR_RETURN(std::string layout, ArgString(call, 0));
   SILT_ASSIGN_OR_RETURN(std::string zone_name, ArgString(call, 1));
   SILT_ASSIGN_OR_RETURN(std::string text, ArgString(call, 2));
-  GoZone zone;  // an unknown zone means UTC, as in Loki
+  time::GoZone zone;  // an unknown zone means UTC, as in Loki
   if (call.zone != nullptr) {
     zone = *call.zone;
-  } else if (Result<GoZone> loaded = GoZone::Load(zone_name); loaded.ok()) {
+  } else if (Result<time::GoZone> loaded = time::GoZone::Load(zone_name); loaded.ok()) {
     zone = std::move(loaded).value();
   }
-  Result<GoTime> t = ParseGoTime(layout, text, zone);
-  return TemplateValue::Time(t.ok() ? *t : GoTime());
+  Result<time::GoTime> t = time::ParseGoTime(layout, text, zone);
+  return TemplateValue::Time(t.ok() ? *t : time::GoTime());
 }
 
 Result<TemplateValue> NowFn(const FunctionCall& call) {
@@ -61,7 +62,7 @@ Result<TemplateValue> NowFn(const FunctionCall& call) {
 template <int64_t kPerSecond>
 Result<TemplateValue> UnixEpoch(const FunctionCall& call) {
   SILT_RETURN_IF_ERROR(CheckArgs(call, 1, 1));
-  SILT_ASSIGN_OR_RETURN(GoTime t, ArgTime(call, 0));
+  SILT_ASSIGN_OR_RETURN(time::GoTime t, ArgTime(call, 0));
   // Go's UnixMilli/UnixNano wrap outside their range; so does this.
   uint64_t v = static_cast<uint64_t>(t.seconds) * static_cast<uint64_t>(kPerSecond) +
                static_cast<uint64_t>(t.nanos / (1'000'000'000 / kPerSecond));
@@ -84,12 +85,18 @@ Result<TemplateValue> UnixToTime(const FunctionCall& call) {
     n = n * 10 + (c - '0');
   }
   switch (epoch.size()) {
-    case 5: return TemplateValue::Time(GoTime{n * 86400, 0, 0, "UTC"});
-    case 10: return TemplateValue::Time(GoTime{n, 0, 0, "UTC"});
-    case 13: return TemplateValue::Time(GoTimeFromUnixNanos(n * 1'000'000));
-    case 16: return TemplateValue::Time(GoTimeFromUnixNanos(n * 1'000));
-    case 19: return TemplateValue::Time(GoTimeFromUnixNanos(n));
-    default: return bad();
+    case 5:
+      return TemplateValue::Time(time::GoTime{n * 86400, 0, 0, "UTC"});
+    case 10:
+      return TemplateValue::Time(time::GoTime{n, 0, 0, "UTC"});
+    case 13:
+      return TemplateValue::Time(time::GoTimeFromUnixNanos(n * 1'000'000));
+    case 16:
+      return TemplateValue::Time(time::GoTimeFromUnixNanos(n * 1'000));
+    case 19:
+      return TemplateValue::Time(time::GoTimeFromUnixNanos(n));
+    default:
+      return bad();
   }
 }
 
@@ -106,10 +113,16 @@ Result<TemplateValue> Duration(const FunctionCall& call) {
 
 void AddDateFunctions(FunctionTable* table) {
   table->insert({
-      {"date", Date}, {"toDate", ToDate}, {"toDateInZone", ToDateInZone}, {"now", NowFn},
-      {"unixEpoch", UnixEpoch<1>}, {"unixEpochMillis", UnixEpoch<1000>},
-      {"unixEpochNanos", UnixEpoch<1'000'000'000>}, {"unixToTime", UnixToTime},
-      {"duration", Duration}, {"duration_seconds", Duration},
+      {"date", Date},
+      {"toDate", ToDate},
+      {"toDateInZone", ToDateInZone},
+      {"now", NowFn},
+      {"unixEpoch", UnixEpoch<1>},
+      {"unixEpochMillis", UnixEpoch<1000>},
+      {"unixEpochNanos", UnixEpoch<1'000'000'000>},
+      {"unixToTime", UnixToTime},
+      {"duration", Duration},
+      {"duration_seconds", Duration},
   });
 }
 

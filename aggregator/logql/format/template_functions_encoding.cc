@@ -23,7 +23,8 @@ constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 // Go's evalArgs for the escapers: one string as is, otherwise fmt.Sprint of all arguments.
 std::string EscaperInput(const FunctionCall& call) {
-  if (call.args.size() == 1 && call.args[0].kind() == Kind::kString) return call.args[0].string_value();
+  if (call.args.size() == 1 && call.args[0].kind() == Kind::kString)
+    return call.args[0].string_value();
   return GoSprint(call.args);
 }
 
@@ -31,13 +32,26 @@ Result<TemplateValue> Html(const FunctionCall& call) {
   std::string out;
   for (char c : EscaperInput(call)) {
     switch (c) {
-      case '"': out.append("&#34;"); break;
-      case '\'': out.append("&#39;"); break;
-      case '&': out.append("&amp;"); break;
-      case '<': out.append("&lt;"); break;
-      case '>': out.append("&gt;"); break;
-      case '\0': out.append("\xEF\xBF\xBD"); break;
-      default: out.push_back(c);
+      case '"':
+        out.append("&#34;");
+        break;
+      case '\'':
+        out.append("&#39;");
+        break;
+      case '&':
+        out.append("&amp;");
+        break;
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      case '\0':
+        out.append("\xEF\xBF\xBD");
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return TemplateValue::String(std::move(out));
@@ -49,14 +63,29 @@ Result<TemplateValue> Js(const FunctionCall& call) {
     size_t start = i;
     char32_t r = DecodeRune(in, &i);
     switch (r) {
-      case '\\': out.append("\\\\"); continue;
-      case '\'': out.append("\\'"); continue;
-      case '"': out.append("\\\""); continue;
-      case '<': out.append("\\u003C"); continue;
-      case '>': out.append("\\u003E"); continue;
-      case '&': out.append("\\u0026"); continue;
-      case '=': out.append("\\u003D"); continue;
-      default: break;
+      case '\\':
+        out.append("\\\\");
+        continue;
+      case '\'':
+        out.append("\\'");
+        continue;
+      case '"':
+        out.append("\\\"");
+        continue;
+      case '<':
+        out.append("\\u003C");
+        continue;
+      case '>':
+        out.append("\\u003E");
+        continue;
+      case '&':
+        out.append("\\u0026");
+        continue;
+      case '=':
+        out.append("\\u003D");
+        continue;
+      default:
+        break;
     }
     if (r < ' ') {
       out.append("\\u00").push_back(kUpperHex[r >> 4]);
@@ -154,7 +183,8 @@ Result<TemplateValue> B64Dec(const FunctionCall& call) {
       if (pad_at == std::string::npos) pad_at = i;
       continue;
     }
-    if (p == nullptr || pad_at != std::string::npos) return illegal(pad_at != std::string::npos ? pad_at : i);
+    if (p == nullptr || pad_at != std::string::npos)
+      return illegal(pad_at != std::string::npos ? pad_at : i);
     bits = (bits << 6) | static_cast<uint32_t>(p - kBase64);
     if (++count == 4) {
       out.push_back(static_cast<char>(bits >> 16));
@@ -165,7 +195,8 @@ Result<TemplateValue> B64Dec(const FunctionCall& call) {
     }
   }
   size_t pads = pad_at == std::string::npos ? 0 : s.size() - pad_at;
-  if (count == 1 || (count > 0 && count + pads != 4)) return illegal(s.size() - pads - (pads == 0 ? count : 0));
+  if (count == 1 || (count > 0 && count + pads != 4))
+    return illegal(s.size() - pads - (pads == 0 ? count : 0));
   if (count == 2) out.push_back(static_cast<char>(bits >> 4));
   if (count == 3) {
     out.push_back(static_cast<char>(bits >> 10));
@@ -197,14 +228,29 @@ void AppendJsonString(std::string_view s, std::string* out) {
     size_t start = i;
     char32_t r = DecodeRune(s, &i);
     switch (r) {
-      case '"': out->append("\\\""); continue;
-      case '\\': out->append("\\\\"); continue;
-      case '\n': out->append("\\n"); continue;
-      case '\r': out->append("\\r"); continue;
-      case '\t': out->append("\\t"); continue;
-      case '\b': out->append("\\b"); continue;
-      case '\f': out->append("\\f"); continue;
-      default: break;
+      case '"':
+        out->append("\\\"");
+        continue;
+      case '\\':
+        out->append("\\\\");
+        continue;
+      case '\n':
+        out->append("\\n");
+        continue;
+      case '\r':
+        out->append("\\r");
+        continue;
+      case '\t':
+        out->append("\\t");
+        continue;
+      case '\b':
+        out->append("\\b");
+        continue;
+      case '\f':
+        out->append("\\f");
+        continue;
+      default:
+        break;
     }
     if (r < 0x20 || r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029) {
       out->append(r < 0x100 ? "\\u00" : "\\u20");
@@ -221,9 +267,15 @@ void AppendJsonString(std::string_view s, std::string* out) {
 
 bool AppendJson(const TemplateValue& v, std::string* out) {
   switch (v.kind()) {
-    case Kind::kNil: out->append("null"); return true;
-    case Kind::kBool: out->append(v.bool_value() ? "true" : "false"); return true;
-    case Kind::kInt: out->append(std::to_string(v.int_value())); return true;
+    case Kind::kNil:
+      out->append("null");
+      return true;
+    case Kind::kBool:
+      out->append(v.bool_value() ? "true" : "false");
+      return true;
+    case Kind::kInt:
+      out->append(std::to_string(v.int_value()));
+      return true;
     case Kind::kFloat: {
       double f = v.float_value();
       if (!std::isfinite(f)) return false;
@@ -243,9 +295,12 @@ bool AppendJson(const TemplateValue& v, std::string* out) {
       out->append(text);
       return true;
     }
-    case Kind::kString: AppendJsonString(v.string_value(), out); return true;
+    case Kind::kString:
+      AppendJsonString(v.string_value(), out);
+      return true;
     case Kind::kTime:
-      AppendJsonString(FormatGoTime(v.time_value(), "2006-01-02T15:04:05.999999999Z07:00"), out);
+      AppendJsonString(time::FormatGoTime(v.time_value(), "2006-01-02T15:04:05.999999999Z07:00"),
+                       out);
       return true;
     case Kind::kMap: {
       out->push_back('{');
@@ -288,15 +343,22 @@ TemplateValue FromDom(simdjson::dom::element e) {
     }
     case simdjson::dom::element_type::OBJECT: {
       TemplateMap map;
-      for (auto field : e.get_object()) map.insert_or_assign(std::string(field.key), FromDom(field.value));
+      for (auto field : e.get_object())
+        map.insert_or_assign(std::string(field.key), FromDom(field.value));
       return TemplateValue::Map(std::move(map), /*string_values=*/false);
     }
-    case simdjson::dom::element_type::INT64: return TemplateValue::Float(static_cast<double>(int64_t(e)));
-    case simdjson::dom::element_type::UINT64: return TemplateValue::Float(static_cast<double>(uint64_t(e)));
-    case simdjson::dom::element_type::DOUBLE: return TemplateValue::Float(double(e));
-    case simdjson::dom::element_type::STRING: return TemplateValue::String(std::string(std::string_view(e)));
-    case simdjson::dom::element_type::BOOL: return TemplateValue::Bool(bool(e));
-    case simdjson::dom::element_type::NULL_VALUE: return TemplateValue();
+    case simdjson::dom::element_type::INT64:
+      return TemplateValue::Float(static_cast<double>(int64_t(e)));
+    case simdjson::dom::element_type::UINT64:
+      return TemplateValue::Float(static_cast<double>(uint64_t(e)));
+    case simdjson::dom::element_type::DOUBLE:
+      return TemplateValue::Float(double(e));
+    case simdjson::dom::element_type::STRING:
+      return TemplateValue::String(std::string(std::string_view(e)));
+    case simdjson::dom::element_type::BOOL:
+      return TemplateValue::Bool(bool(e));
+    case simdjson::dom::element_type::NULL_VALUE:
+      return TemplateValue();
   }
   return TemplateValue();
 }
@@ -315,9 +377,16 @@ Result<TemplateValue> FromJson(const FunctionCall& call) {
 
 void AddEncodingFunctions(FunctionTable* table) {
   table->insert({
-      {"html", Html}, {"js", Js}, {"urlquery", UrlQuery}, {"urlencode", UrlEncode},
-      {"urldecode", UrlDecode}, {"b64enc", B64Enc}, {"b64dec", B64Dec}, {"sha256", Sha256},
-      {"toJson", ToJson}, {"fromJson", FromJson},
+      {"html", Html},
+      {"js", Js},
+      {"urlquery", UrlQuery},
+      {"urlencode", UrlEncode},
+      {"urldecode", UrlDecode},
+      {"b64enc", B64Enc},
+      {"b64dec", B64Dec},
+      {"sha256", Sha256},
+      {"toJson", ToJson},
+      {"fromJson", FromJson},
   });
 }
 

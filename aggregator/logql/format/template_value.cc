@@ -32,7 +32,8 @@ TemplateValue TemplateValue::Constant(std::string_view text, double value) {
   if (is_int && !negative && n > INT64_MAX) is_int = false;
   TemplateValue v;
   if (is_int) {
-    v.data_ = negative ? static_cast<int64_t>(0 - static_cast<uint64_t>(n)) : static_cast<int64_t>(n);
+    v.data_ =
+        negative ? static_cast<int64_t>(0 - static_cast<uint64_t>(n)) : static_cast<int64_t>(n);
   } else {
     v.data_ = value;
   }
@@ -42,41 +43,68 @@ TemplateValue TemplateValue::Constant(std::string_view text, double value) {
 
 std::string GoTypeName(const TemplateValue& value) {
   switch (value.kind()) {
-    case TemplateValue::Kind::kNil: return "nil";
-    case TemplateValue::Kind::kBool: return "bool";
-    case TemplateValue::Kind::kInt: return "int";
-    case TemplateValue::Kind::kFloat: return "float64";
-    case TemplateValue::Kind::kString: return "string";
-    case TemplateValue::Kind::kTime: return "time.Time";
+    case TemplateValue::Kind::kNil:
+      return "nil";
+    case TemplateValue::Kind::kBool:
+      return "bool";
+    case TemplateValue::Kind::kInt:
+      return "int";
+    case TemplateValue::Kind::kFloat:
+      return "float64";
+    case TemplateValue::Kind::kString:
+      return "string";
+    case TemplateValue::Kind::kTime:
+      return "time.Time";
     case TemplateValue::Kind::kMap:
       return value.string_map() ? "map[string]string" : "map[string]interface {}";
-    case TemplateValue::Kind::kList: return "[]interface {}";
+    case TemplateValue::Kind::kList:
+      return "[]interface {}";
   }
   return "nil";
 }
 
 bool IsTrue(const TemplateValue& value) {
   switch (value.kind()) {
-    case TemplateValue::Kind::kNil: return false;
-    case TemplateValue::Kind::kBool: return value.bool_value();
-    case TemplateValue::Kind::kInt: return value.int_value() != 0;
-    case TemplateValue::Kind::kFloat: return value.float_value() != 0;
-    case TemplateValue::Kind::kString: return !value.string_value().empty();
-    case TemplateValue::Kind::kTime: return true;
-    case TemplateValue::Kind::kMap: return !value.map_value().empty();
-    case TemplateValue::Kind::kList: return !value.list_value().empty();
+    case TemplateValue::Kind::kNil:
+      return false;
+    case TemplateValue::Kind::kBool:
+      return value.bool_value();
+    case TemplateValue::Kind::kInt:
+      return value.int_value() != 0;
+    case TemplateValue::Kind::kFloat:
+      return value.float_value() != 0;
+    case TemplateValue::Kind::kString:
+      return !value.string_value().empty();
+    case TemplateValue::Kind::kTime:
+      return true;
+    case TemplateValue::Kind::kMap:
+      return !value.map_value().empty();
+    case TemplateValue::Kind::kList:
+      return !value.list_value().empty();
   }
   return false;
 }
 
 void AppendGoValue(const TemplateValue& value, std::string* out) {
   switch (value.kind()) {
-    case TemplateValue::Kind::kNil: out->append("<nil>"); return;
-    case TemplateValue::Kind::kBool: out->append(value.bool_value() ? "true" : "false"); return;
-    case TemplateValue::Kind::kInt: out->append(std::to_string(value.int_value())); return;
-    case TemplateValue::Kind::kFloat: out->append(GoFloatText(value.float_value())); return;
-    case TemplateValue::Kind::kString: out->append(value.string_value()); return;
-    case TemplateValue::Kind::kTime: out->append(GoTimeString(value.time_value())); return;
+    case TemplateValue::Kind::kNil:
+      out->append("<nil>");
+      return;
+    case TemplateValue::Kind::kBool:
+      out->append(value.bool_value() ? "true" : "false");
+      return;
+    case TemplateValue::Kind::kInt:
+      out->append(std::to_string(value.int_value()));
+      return;
+    case TemplateValue::Kind::kFloat:
+      out->append(GoFloatText(value.float_value()));
+      return;
+    case TemplateValue::Kind::kString:
+      out->append(value.string_value());
+      return;
+    case TemplateValue::Kind::kTime:
+      out->append(time::GoTimeString(value.time_value()));
+      return;
     case TemplateValue::Kind::kMap: {
       out->append("map[");
       bool first = true;

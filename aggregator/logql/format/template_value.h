@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "aggregator/logql/format/go_time.h"
+#include "shared/time/go_time.h"
 
 namespace silt::logql::format {
 
@@ -33,7 +33,9 @@ class TemplateValue {
   static TemplateValue String(std::string v) {
     return TemplateValue(std::in_place_type<std::string>, std::move(v));
   }
-  static TemplateValue Time(GoTime v) { return TemplateValue(std::in_place_type<GoTime>, std::move(v)); }
+  static TemplateValue Time(time::GoTime v) {
+    return TemplateValue(std::in_place_type<time::GoTime>, std::move(v));
+  }
   // `string_values` marks a Go map[string]string (labels, split): a missing key reads as "".
   // Otherwise it is a map[string]interface{} (fromJson) and a missing key reads as nil.
   static TemplateValue Map(TemplateMap v, bool string_values);
@@ -50,15 +52,18 @@ class TemplateValue {
   int64_t int_value() const { return std::get<int64_t>(data_); }
   double float_value() const { return std::get<double>(data_); }
   const std::string& string_value() const { return std::get<std::string>(data_); }
-  const GoTime& time_value() const { return std::get<GoTime>(data_); }
-  const TemplateMap& map_value() const { return *std::get<std::shared_ptr<const TemplateMap>>(data_); }
+  const time::GoTime& time_value() const { return std::get<time::GoTime>(data_); }
+  const TemplateMap& map_value() const {
+    return *std::get<std::shared_ptr<const TemplateMap>>(data_);
+  }
   const TemplateList& list_value() const {
     return *std::get<std::shared_ptr<const TemplateList>>(data_);
   }
 
  private:
-  using Data = std::variant<std::monostate, bool, int64_t, double, std::string, GoTime,
-                            std::shared_ptr<const TemplateMap>, std::shared_ptr<const TemplateList>>;
+  using Data =
+      std::variant<std::monostate, bool, int64_t, double, std::string, time::GoTime,
+                   std::shared_ptr<const TemplateMap>, std::shared_ptr<const TemplateList>>;
   template <typename T, typename... Args>
   explicit TemplateValue(std::in_place_type_t<T> type, Args&&... args)
       : data_(type, std::forward<Args>(args)...) {}

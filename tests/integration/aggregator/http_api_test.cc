@@ -8,12 +8,12 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "tests/integration/aggregator/aggregator_process.h"
+#include "tests/integration/aggregator/curl_runner.h"
 #include "tests/unit/shared/http/test_server.h"
 
 namespace silt {
@@ -24,15 +24,11 @@ using server::testing::AgentTestClient;
 using ::silt::http::testing::RawClient;
 using ::silt::http::testing::RawResponse;
 using ::silt::http::testing::RunCurl;
+using ::silt::testing::CurlResult;
 using ::testing::HasSubstr;
 
 constexpr int64_t kTs = 1'700'000'000'000'000'000;  // 2023-11-14T22:13:20Z
 const char* const kRange = "start=1699999990&end=1700000100";
-
-struct CurlResult {
-  int status = 0;
-  std::string body;
-};
 
 class HttpApiTest : public silt::testing::AggregatorProcessTest {
  protected:
@@ -50,21 +46,12 @@ class HttpApiTest : public silt::testing::AggregatorProcessTest {
   }
 
   std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(http_port_) + path;
+    return silt::testing::LocalUrl(http_port_, path);
   }
 
   // curl with `args`; the body and the status code.
   CurlResult Curl(std::vector<std::string> args) {
-    const std::string body_file = dir_.Path("curl-body");
-    args.insert(args.begin(), {"-o", body_file, "-w", "%{http_code}"});
-    int rc = 0;
-    const std::string out = RunCurl(args, &rc);
-    EXPECT_EQ(rc, 0) << out;
-    CurlResult result;
-    result.status = std::atoi(out.c_str());
-    std::ifstream in(body_file);
-    result.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return result;
+    return silt::testing::Curl(dir_.Path("curl-body"), std::move(args));
   }
   CurlResult Get(const std::string& path, std::vector<std::string> args = {}) {
     args.push_back(Url(path));

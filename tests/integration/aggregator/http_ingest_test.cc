@@ -14,19 +14,14 @@
 #include <vector>
 
 #include "tests/integration/aggregator/aggregator_process.h"
+#include "tests/integration/aggregator/curl_runner.h"
 #include "tests/support/websocket_client.h"
-#include "tests/unit/shared/http/test_server.h"
 
 namespace silt {
 namespace {
 
-using ::silt::http::testing::RunCurl;
+using ::silt::testing::CurlResult;
 using ::testing::HasSubstr;
-
-struct CurlResult {
-  int status = 0;
-  std::string body;
-};
 
 int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -44,20 +39,12 @@ class HttpIngestTest : public silt::testing::AggregatorProcessTest {
   }
 
   std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(http_port_) + path;
+    return silt::testing::LocalUrl(http_port_, path);
   }
 
+  // curl with `args`; the body and the status code.
   CurlResult Curl(std::vector<std::string> args) {
-    const std::string body_file = dir_.Path("curl-body");
-    args.insert(args.begin(), {"-o", body_file, "-w", "%{http_code}"});
-    int rc = 0;
-    const std::string out = RunCurl(args, &rc);
-    EXPECT_EQ(rc, 0) << out;
-    CurlResult result;
-    result.status = std::atoi(out.c_str());
-    std::ifstream in(body_file);
-    result.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return result;
+    return silt::testing::Curl(dir_.Path("curl-body"), std::move(args));
   }
 
   CurlResult PostJson(const std::string& path, const std::string& file,

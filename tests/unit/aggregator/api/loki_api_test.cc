@@ -11,10 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "shared/fs/posix_file_system.h"
 #include "shared/labels/label_parser.h"
 #include "shared/time/clock.h"
-#include "tests/support/temp_dir.h"
+#include "tests/unit/aggregator/api/engine_http_fixture.h"
 #include "tests/unit/shared/http/test_server.h"
 
 namespace silt::api {
@@ -22,7 +21,6 @@ namespace {
 
 using ::silt::http::testing::RawClient;
 using ::silt::http::testing::RawResponse;
-using ::silt::http::testing::TestServer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -30,17 +28,10 @@ constexpr int64_t kBase = int64_t{1'700'000'000} * time::kSecond;  // 2023-11-14
 // A range around the test data, as query parameters.
 const std::string kRange = "&start=1699999990&end=1700000100";
 
-class LokiApiTest : public ::testing::Test {
+class LokiApiTest : public silt::testing::EngineHttpFixture {
  protected:
   void SetUp() override {
-    engine::EngineOptions options;
-    options.fs = &fs_;
-    options.clock = &clock_;
-    options.data_dir = dir_.Path("data");
-    options.background_flush = false;
-    auto engine = engine::StorageEngine::Open(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = std::move(*engine);
+    ASSERT_NO_FATAL_FAILURE(OpenEngine(&clock_));
     LokiApiOptions api_options;
     api_options.pool = &pool_;
     api_options.query.clock = &clock_;
@@ -48,31 +39,23 @@ class LokiApiTest : public ::testing::Test {
     api_ = std::make_unique<LokiApi>(std::move(api_options));
     http::Router router;
     ASSERT_TRUE(api_->AddRoutes(&router).ok());
-    server_ = std::make_unique<TestServer>(std::move(router));
-    ASSERT_TRUE(server_->status().ok()) << server_->status();
+    ASSERT_NO_FATAL_FAILURE(StartServer(std::move(router)));
     api_->SetEngine(engine_.get());
   }
 
   void TearDown() override {
-    if (server_ != nullptr) {
-      EXPECT_TRUE(server_->Shutdown());
-    }
+    StopServer();
     pool_.Stop();
-    if (engine_ != nullptr) {
-      EXPECT_TRUE(engine_->Close().ok());
-    }
+    CloseEngine();
   }
 
   void Push(std::string_view labels, const std::vector<std::pair<int64_t, std::string>>& lines,
             std::string tenant = "fake") {
     auto set = labels::ParseLabels(labels);
     ASSERT_TRUE(set.ok()) << set.status();
-    engine::PushRequest request;
-    request.tenant = tenant;
-    engine::PushStream stream{*set, {}};
-    for (const auto& [offset, text] : lines) stream.entries.push_back({kBase + offset, text, {}});
-    request.streams.push_back(std::move(stream));
-    auto outcome = engine_->PushSync(std::move(request));
+    std::vector<std::pair<int64_t, std::string>> entries;
+    for (const auto& [offset, text] : lines) entries.emplace_back(kBase + offset, text);
+    auto outcome = PushEntries(tenant, *set, entries);
     ASSERT_TRUE(outcome.ok()) << outcome.status();
     ASSERT_EQ(outcome->rejected, 0u);
   }
@@ -117,13 +100,9 @@ class LokiApiTest : public ::testing::Test {
     return lines;
   }
 
-  silt::testing::TempDir dir_;
-  fs::PosixFileSystem fs_;
   time::SystemClock clock_;
   QueryPool pool_{2};
-  std::unique_ptr<engine::StorageEngine> engine_;
   std::unique_ptr<LokiApi> api_;
-  std::unique_ptr<TestServer> server_;
   simdjson::dom::parser parser_;
   simdjson::padded_string padded_;
 };

@@ -11,17 +11,15 @@
 #include <utility>
 #include <vector>
 
-#include "shared/fs/posix_file_system.h"
 #include "shared/http/percent_encoding.h"
 #include "shared/time/clock.h"
-#include "tests/support/temp_dir.h"
 #include "tests/support/websocket_client.h"
+#include "tests/unit/aggregator/api/engine_http_fixture.h"
 #include "tests/unit/shared/http/test_server.h"
 
 namespace silt::tail {
 namespace {
 
-using ::silt::http::testing::TestServer;
 using ::silt::http::testing::WaitFor;
 using ::silt::testing::WebSocketClient;
 using ::testing::ElementsAre;
@@ -45,18 +43,9 @@ std::vector<std::string> Lines(const std::string& message) {
   return out;
 }
 
-class TailHandlerTest : public ::testing::Test {
+class TailHandlerTest : public silt::testing::EngineHttpFixture {
  protected:
-  void SetUp() override {
-    engine::EngineOptions engine_options;
-    engine_options.fs = &fs_;
-    engine_options.clock = &clock_;
-    engine_options.data_dir = dir_.Path("data");
-    engine_options.background_flush = false;
-    auto opened = engine::StorageEngine::Open(engine_options);
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    engine_ = std::move(*opened);
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(OpenEngine(&clock_)); }
 
   void Start(TailOptions options = {}) {
     options.clock = &clock_;
@@ -64,18 +53,13 @@ class TailHandlerTest : public ::testing::Test {
     handler_ = std::make_unique<TailHandler>(engine_.get(), options);
     http::Router router;
     ASSERT_TRUE(AddTailRoutes(&router, handler_.get()).ok());
-    server_ = std::make_unique<TestServer>(std::move(router));
-    ASSERT_TRUE(server_->status().ok()) << server_->status();
+    ASSERT_NO_FATAL_FAILURE(StartServer(std::move(router)));
   }
 
   void TearDown() override {
-    if (server_ != nullptr) {
-      EXPECT_TRUE(server_->Shutdown()) << "a handle was left open";
-    }
+    StopServer();
     if (handler_ != nullptr) handler_->Shutdown();
-    if (engine_ != nullptr) {
-      EXPECT_TRUE(engine_->Close().ok());
-    }
+    CloseEngine();
   }
 
   static std::string Target(const std::string& query, const std::string& extra = "") {
@@ -85,26 +69,17 @@ class TailHandlerTest : public ::testing::Test {
   // Pushes `lines` to {job=<job>} of tenant "fake" (or `tenant`), stamped now + i ns.
   void Push(const std::string& job, const std::vector<std::string>& lines,
             const std::string& tenant = "fake", int64_t base = 0) {
-    engine::PushRequest request;
-    request.tenant = tenant;
-    engine::PushStream stream{labels::LabelSet::Of({{"job", job}}), {}};
     if (base == 0) base = clock_.WallNanos();
+    std::vector<std::pair<int64_t, std::string>> entries;
     for (size_t i = 0; i < lines.size(); ++i) {
-      stream.entries.push_back({base + static_cast<int64_t>(i), lines[i], {}});
+      entries.emplace_back(base + static_cast<int64_t>(i), lines[i]);
     }
-    request.streams.push_back(std::move(stream));
-    auto outcome = engine_->PushSync(std::move(request));
-    ASSERT_TRUE(outcome.ok()) << outcome.status();
-    ASSERT_EQ(outcome->accepted, lines.size());
+    PushAt(job, entries, tenant);
   }
 
-  void PushAt(const std::string& job, const std::vector<std::pair<int64_t, std::string>>& lines) {
-    engine::PushRequest request;
-    request.tenant = "fake";
-    engine::PushStream stream{labels::LabelSet::Of({{"job", job}}), {}};
-    for (const auto& [ts, line] : lines) stream.entries.push_back({ts, line, {}});
-    request.streams.push_back(std::move(stream));
-    auto outcome = engine_->PushSync(std::move(request));
+  void PushAt(const std::string& job, const std::vector<std::pair<int64_t, std::string>>& lines,
+              const std::string& tenant = "fake") {
+    auto outcome = PushEntries(tenant, labels::LabelSet::Of({{"job", job}}), lines);
     ASSERT_TRUE(outcome.ok()) << outcome.status();
     ASSERT_EQ(outcome->accepted, lines.size());
   }
@@ -130,12 +105,8 @@ class TailHandlerTest : public ::testing::Test {
     return lines;
   }
 
-  testing::TempDir dir_;
-  fs::PosixFileSystem fs_;
   time::SystemClock clock_;
-  std::unique_ptr<engine::StorageEngine> engine_;
   std::unique_ptr<TailHandler> handler_;
-  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(TailHandlerTest, EntriesPushedAfterConnectingArriveFilteredByTheQuery) {

@@ -1,6 +1,7 @@
-// PushServerFixture: a real StorageEngine in a temp dir behind a real HttpServer on port 0 with
-// the push routes, decoding on worker threads, and helpers to read back what was stored.
-// Shared by the handler tests (curl) and the malformed-request catalog (raw sockets).
+// PushServerFixture: an EngineHttpFixture (a real StorageEngine in a temp dir behind a real
+// HttpServer on port 0) with the push routes, decoding on worker threads, and helpers to read back
+// what was stored. Shared by the handler tests (curl) and the malformed-request catalog (raw
+// sockets).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,12 +12,11 @@
 
 #include "aggregator/engine/storage_engine.h"
 #include "aggregator/ingest/push/push_handler.h"
-#include "shared/fs/posix_file_system.h"
 #include "shared/http/router.h"
 #include "shared/labels/matcher.h"
 #include "shared/metrics/registry.h"
 #include "shared/time/fake_clock.h"
-#include "tests/support/temp_dir.h"
+#include "tests/unit/aggregator/api/engine_http_fixture.h"
 #include "tests/unit/shared/http/test_server.h"
 
 namespace silt::ingest::testing {
@@ -24,22 +24,14 @@ namespace silt::ingest::testing {
 // The wall time the fixture's clock shows: 2025-12-06T05:46:40Z.
 inline constexpr int64_t kNow = 1'765'000'000'000'000'000;
 
-class PushServerFixture : public ::testing::Test {
+class PushServerFixture : public ::silt::testing::EngineHttpFixture {
  protected:
   void SetUp() override { Start(); }
   void TearDown() override { Stop(); }
 
   // `head_max_bytes` 0 keeps the engine's default.
   void Start(http::ServerOptions server_options = {}, size_t head_max_bytes = 0) {
-    engine::EngineOptions options;
-    if (head_max_bytes != 0) options.head.max_bytes = head_max_bytes;
-    options.fs = &fs_;
-    options.clock = &clock_;
-    options.data_dir = dir_.Path("data");
-    options.background_flush = false;
-    auto engine = engine::StorageEngine::Open(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = std::move(*engine);
+    ASSERT_NO_FATAL_FAILURE(OpenEngine(&clock_, head_max_bytes));
     PushHandlerOptions push;
     push.engine = engine_.get();
     push.clock = &clock_;
@@ -51,21 +43,15 @@ class PushServerFixture : public ::testing::Test {
     handler_ = std::move(*handler);
     http::Router router;
     ASSERT_TRUE(AddPushRoutes(&router, handler_.get()).ok());
-    server_ = std::make_unique<http::testing::TestServer>(std::move(router), server_options);
-    ASSERT_TRUE(server_->status().ok()) << server_->status();
-    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
+    ASSERT_NO_FATAL_FAILURE(StartServer(std::move(router), std::move(server_options)));
+    base_ = BaseUrl();
   }
 
   void Stop() {
-    if (server_ != nullptr) {
-      EXPECT_TRUE(server_->Shutdown());
-    }
+    StopServer();
     workers_.JoinAll();
     server_.reset();
-    if (engine_ != nullptr) {
-      EXPECT_TRUE(engine_->Close().ok());
-    }
-    engine_.reset();  // releases the data directory's LOCK
+    CloseEngine();
   }
 
   // Every stored line of tenant `tenant` whose label `name` is `value`, oldest first, as
@@ -95,14 +81,10 @@ class PushServerFixture : public ::testing::Test {
     return std::stod(text.substr(at + series.size() + 1));
   }
 
-  ::silt::testing::TempDir dir_;
-  fs::PosixFileSystem fs_;
   time::FakeClock clock_{kNow};
   metrics::Registry registry_;
   http::testing::Workers workers_;
-  std::unique_ptr<engine::StorageEngine> engine_;
   std::unique_ptr<PushHandler> handler_;
-  std::unique_ptr<http::testing::TestServer> server_;
   std::string base_;
 };
 

@@ -117,5 +117,31 @@ TEST(SimpleLogsDecoderTest, SyntaxErrorKeepsTheEntriesBeforeIt) {
   EXPECT_FALSE(push.rejections.empty());
 }
 
+TEST(SimpleLogsDecoderTest, TrailingContentIsReportedAtItsByte) {
+  DecodedPush push = DecodeSimpleLogs(R"([{"message":"kept","labels":{"job":"x"}}] extra)", kNow);
+  EXPECT_THAT(Rows(push), ElementsAre(R"({job="x"}|1765000000000000000|kept)"));
+  ASSERT_EQ(push.rejections.messages().size(), 1u);
+  EXPECT_EQ(push.rejections.messages()[0],
+            "trailing content after the JSON body at byte 42; the entries before it were kept");
+}
+
+TEST(SimpleLogsDecoderTest, TruncatedBodyKeepsTheCompleteEntries) {
+  DecodedPush push = DecodeSimpleLogs(R"([{"message":"kept","labels":{"job":"x"}})", kNow);
+  EXPECT_THAT(Rows(push), ElementsAre(R"({job="x"}|1765000000000000000|kept)"));
+  EXPECT_THAT(push.rejections.messages(),
+              ElementsAre("the body ends early, at byte 40 (truncated, or a Content-Length that "
+                          "lies); the complete entries before that were kept"));
+}
+
+TEST(SimpleLogsDecoderTest, EntryTheBodyEndsInsideIsRefused) {
+  DecodedPush push = DecodeSimpleLogs(
+      R"([{"message":"kept","labels":{"job":"x"}},{"message":"cut","labels":{"job":"x"})", kNow);
+  EXPECT_THAT(Rows(push), ElementsAre(R"({job="x"}|1765000000000000000|kept)"));
+  EXPECT_EQ(push.total_entries, 2u);
+  EXPECT_EQ(push.rejections.entries(), 1u);
+  EXPECT_THAT(push.rejections.messages(),
+              ElementsAre("entry[1]: the body ends inside this entry; it was skipped"));
+}
+
 }  // namespace
 }  // namespace silt::ingest

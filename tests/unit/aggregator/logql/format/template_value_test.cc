@@ -12,7 +12,8 @@ TEST(TemplateValueTest, ConstantsAreIntsUnlessTheyHaveAFractionOrExponent) {
             -9223372036854775807);
   EXPECT_EQ(TemplateValue::Constant("2.0", 2).kind(), TemplateValue::Kind::kFloat);
   EXPECT_EQ(TemplateValue::Constant("1e3", 1000).kind(), TemplateValue::Kind::kFloat);
-  EXPECT_EQ(TemplateValue::Constant("99999999999999999999", 1e20).kind(), TemplateValue::Kind::kFloat);
+  EXPECT_EQ(TemplateValue::Constant("99999999999999999999", 1e20).kind(),
+            TemplateValue::Kind::kFloat);
   EXPECT_TRUE(TemplateValue::Constant("1", 1).is_constant());
   EXPECT_FALSE(TemplateValue::Int(1).is_constant());
 }
@@ -25,7 +26,7 @@ TEST(TemplateValueTest, TruthFollowsGo) {
   EXPECT_TRUE(IsTrue(TemplateValue::Int(-1)));
   EXPECT_FALSE(IsTrue(TemplateValue::Map({}, true)));
   EXPECT_FALSE(IsTrue(TemplateValue::List({})));
-  EXPECT_TRUE(IsTrue(TemplateValue::Time(GoTime())));
+  EXPECT_TRUE(IsTrue(TemplateValue::Time(time::GoTime())));
 }
 
 TEST(TemplateValueTest, PrintsAndNamesTypesAsGo) {
@@ -39,7 +40,7 @@ TEST(TemplateValueTest, PrintsAndNamesTypesAsGo) {
   EXPECT_EQ(GoTypeName(v), "map[string]interface {}");
   EXPECT_EQ(GoTypeName(TemplateValue::Map({}, true)), "map[string]string");
   EXPECT_EQ(GoTypeName(TemplateValue::List({})), "[]interface {}");
-  EXPECT_EQ(GoTypeName(TemplateValue::Time(GoTime())), "time.Time");
+  EXPECT_EQ(GoTypeName(TemplateValue::Time(time::GoTime())), "time.Time");
   EXPECT_EQ(GoValueText(TemplateValue::Int(-3)), "-3");
 }
 

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "aggregator/logql/format/go_time.h"
+#include "shared/time/go_time.h"
 
-namespace silt::logql::format {
+namespace silt::time {
 namespace {
 
 constexpr std::string_view kZoneDir = "/usr/share/zoneinfo/";
@@ -48,8 +48,8 @@ Result<GoZone> GoZone::Load(std::string_view name) {
   std::ifstream in(path, std::ios::binary);
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto unknown = [&] {
-    return Status::NotFound("unknown time zone \"" + std::string(name) + "\" (no tz database entry " +
-                            path + ")");
+    return Status::NotFound("unknown time zone \"" + std::string(name) +
+                            "\" (no tz database entry " + path + ")");
   };
   Counts v1;
   if (!ReadCounts(data, 0, &v1) || data[4] < '2') return unknown();
@@ -72,7 +72,8 @@ Result<GoZone> GoZone::Load(std::string_view name) {
     int32_t offset = static_cast<int32_t>(Be32(data, at + i * 6));
     size_t index = static_cast<unsigned char>(data[at + i * 6 + 5]);
     std::string abbreviation;
-    if (index < chars.size()) abbreviation = std::string(chars.substr(index, chars.find('\0', index) - index));
+    if (index < chars.size())
+      abbreviation = std::string(chars.substr(index, chars.find('\0', index) - index));
     zone.types_.push_back(Type{offset, std::move(abbreviation)});
   }
   return zone;
@@ -86,7 +87,8 @@ void GoZone::Lookup(int64_t unix_seconds, int32_t* offset, std::string* abbrevia
   }
   auto it = std::upper_bound(transitions_.begin(), transitions_.end(), unix_seconds);
   // Before the first transition Go uses the first standard-time type; type 0 is the usual one.
-  size_t type = it == transitions_.begin() ? 0 : type_of_[static_cast<size_t>(it - transitions_.begin()) - 1];
+  size_t type =
+      it == transitions_.begin() ? 0 : type_of_[static_cast<size_t>(it - transitions_.begin()) - 1];
   *offset = types_[type].offset;
   *abbreviation = types_[type].abbreviation;
 }
@@ -97,4 +99,4 @@ GoTime GoZone::At(int64_t unix_seconds, int32_t nanos) const {
   return t;
 }
 
-}  // namespace silt::logql::format
+}  // namespace silt::time

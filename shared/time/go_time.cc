@@ -1,27 +1,58 @@
 // Go reference-layout time formatting and parsing (go_time.h).
-#include "aggregator/logql/format/go_time.h"
+#include "shared/time/go_time.h"
 
 #include <array>
 #include <cstdio>
 
 #include "shared/time/civil_time.h"
 
-namespace silt::logql::format {
+namespace silt::time {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr std::array<std::string_view, 12> kLongMonths = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
-constexpr std::array<std::string_view, 7> kLongDays = {
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 7> kLongDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
 
 enum class Std {
-  kNone, kLongMonth, kMonth, kNumMonth, kZeroMonth, kLongWeekDay, kWeekDay, kDay, kUnderDay,
-  kZeroDay, kUnderYearDay, kZeroYearDay, kHour, kHour12, kZeroHour12, kMinute, kZeroMinute,
-  kSecond, kZeroSecond, kLongYear, kYear, kPM, kpm, kTZ, kISO8601TZ, kISO8601SecondsTZ,
-  kISO8601ShortTZ, kISO8601ColonTZ, kISO8601ColonSecondsTZ, kNumTZ, kNumSecondsTz, kNumShortTZ,
-  kNumColonTZ, kNumColonSecondsTZ, kFrac0, kFrac9,
+  kNone,
+  kLongMonth,
+  kMonth,
+  kNumMonth,
+  kZeroMonth,
+  kLongWeekDay,
+  kWeekDay,
+  kDay,
+  kUnderDay,
+  kZeroDay,
+  kUnderYearDay,
+  kZeroYearDay,
+  kHour,
+  kHour12,
+  kZeroHour12,
+  kMinute,
+  kZeroMinute,
+  kSecond,
+  kZeroSecond,
+  kLongYear,
+  kYear,
+  kPM,
+  kpm,
+  kTZ,
+  kISO8601TZ,
+  kISO8601SecondsTZ,
+  kISO8601ShortTZ,
+  kISO8601ColonTZ,
+  kISO8601ColonSecondsTZ,
+  kNumTZ,
+  kNumSecondsTz,
+  kNumShortTZ,
+  kNumColonTZ,
+  kNumColonSecondsTZ,
+  kFrac0,
+  kFrac9,
 };
 
 // One layout element: literal text before it, the element, and its source length.
@@ -33,24 +64,51 @@ struct Chunk {
   char frac_separator = '.';
 };
 
-bool HasAt(std::string_view s, size_t i, std::string_view what) { return s.substr(i).starts_with(what); }
+bool HasAt(std::string_view s, size_t i, std::string_view what) {
+  return s.substr(i).starts_with(what);
+}
 bool DigitAt(std::string_view s, size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; }
 
 // The element starting at layout[i], or kNone (Go's nextStdChunk, one position at a time).
 Std StdAt(std::string_view l, size_t i, size_t* length) {
-  struct Form { std::string_view text; Std std; };
+  struct Form {
+    std::string_view text;
+    Std std;
+  };
   static constexpr std::array<Form, 38> kForms = {{
-      {"January", Std::kLongMonth}, {"Jan", Std::kMonth}, {"Monday", Std::kLongWeekDay},
-      {"Mon", Std::kWeekDay}, {"MST", Std::kTZ}, {"002", Std::kZeroYearDay},
-      {"01", Std::kZeroMonth}, {"02", Std::kZeroDay}, {"03", Std::kZeroHour12},
-      {"04", Std::kZeroMinute}, {"05", Std::kZeroSecond}, {"06", Std::kYear},
-      {"15", Std::kHour}, {"1", Std::kNumMonth}, {"2006", Std::kLongYear}, {"2", Std::kDay},
-      {"__2", Std::kUnderYearDay}, {"_2", Std::kUnderDay}, {"3", Std::kHour12},
-      {"4", Std::kMinute}, {"5", Std::kSecond}, {"PM", Std::kPM}, {"pm", Std::kpm},
-      {"-07:00:00", Std::kNumColonSecondsTZ}, {"-070000", Std::kNumSecondsTz},
-      {"-07:00", Std::kNumColonTZ}, {"-0700", Std::kNumTZ}, {"-07", Std::kNumShortTZ},
-      {"Z07:00:00", Std::kISO8601ColonSecondsTZ}, {"Z070000", Std::kISO8601SecondsTZ},
-      {"Z07:00", Std::kISO8601ColonTZ}, {"Z0700", Std::kISO8601TZ}, {"Z07", Std::kISO8601ShortTZ},
+      {"January", Std::kLongMonth},
+      {"Jan", Std::kMonth},
+      {"Monday", Std::kLongWeekDay},
+      {"Mon", Std::kWeekDay},
+      {"MST", Std::kTZ},
+      {"002", Std::kZeroYearDay},
+      {"01", Std::kZeroMonth},
+      {"02", Std::kZeroDay},
+      {"03", Std::kZeroHour12},
+      {"04", Std::kZeroMinute},
+      {"05", Std::kZeroSecond},
+      {"06", Std::kYear},
+      {"15", Std::kHour},
+      {"1", Std::kNumMonth},
+      {"2006", Std::kLongYear},
+      {"2", Std::kDay},
+      {"__2", Std::kUnderYearDay},
+      {"_2", Std::kUnderDay},
+      {"3", Std::kHour12},
+      {"4", Std::kMinute},
+      {"5", Std::kSecond},
+      {"PM", Std::kPM},
+      {"pm", Std::kpm},
+      {"-07:00:00", Std::kNumColonSecondsTZ},
+      {"-070000", Std::kNumSecondsTz},
+      {"-07:00", Std::kNumColonTZ},
+      {"-0700", Std::kNumTZ},
+      {"-07", Std::kNumShortTZ},
+      {"Z07:00:00", Std::kISO8601ColonSecondsTZ},
+      {"Z070000", Std::kISO8601SecondsTZ},
+      {"Z07:00", Std::kISO8601ColonTZ},
+      {"Z0700", Std::kISO8601TZ},
+      {"Z07", Std::kISO8601ShortTZ},
   }};
   for (const Form& form : kForms) {
     if (!HasAt(l, i, form.text)) continue;
@@ -157,28 +215,72 @@ void AppendFraction(const Chunk& c, int32_t nanos, std::string* out) {
 void AppendElement(const Chunk& c, const GoTime& t, const Fields& f, std::string* out) {
   int hour12 = f.hour % 12 == 0 ? 12 : f.hour % 12;
   switch (c.std) {
-    case Std::kYear: AppendInt(f.year % 100, 2, '0', out); break;
-    case Std::kLongYear: AppendInt(f.year, 4, '0', out); break;
-    case Std::kMonth: out->append(kLongMonths[f.month - 1].substr(0, 3)); break;
-    case Std::kLongMonth: out->append(kLongMonths[f.month - 1]); break;
-    case Std::kNumMonth: AppendInt(f.month, 0, '0', out); break;
-    case Std::kZeroMonth: AppendInt(f.month, 2, '0', out); break;
-    case Std::kWeekDay: out->append(kLongDays[f.weekday].substr(0, 3)); break;
-    case Std::kLongWeekDay: out->append(kLongDays[f.weekday]); break;
-    case Std::kDay: AppendInt(f.day, 0, '0', out); break;
-    case Std::kUnderDay: AppendInt(f.day, 2, ' ', out); break;
-    case Std::kZeroDay: AppendInt(f.day, 2, '0', out); break;
-    case Std::kUnderYearDay: AppendInt(f.yday, 3, ' ', out); break;
-    case Std::kZeroYearDay: AppendInt(f.yday, 3, '0', out); break;
-    case Std::kHour: AppendInt(f.hour, 2, '0', out); break;
-    case Std::kHour12: AppendInt(hour12, 0, '0', out); break;
-    case Std::kZeroHour12: AppendInt(hour12, 2, '0', out); break;
-    case Std::kMinute: AppendInt(f.minute, 0, '0', out); break;
-    case Std::kZeroMinute: AppendInt(f.minute, 2, '0', out); break;
-    case Std::kSecond: AppendInt(f.second, 0, '0', out); break;
-    case Std::kZeroSecond: AppendInt(f.second, 2, '0', out); break;
-    case Std::kPM: out->append(f.hour >= 12 ? "PM" : "AM"); break;
-    case Std::kpm: out->append(f.hour >= 12 ? "pm" : "am"); break;
+    case Std::kYear:
+      AppendInt(f.year % 100, 2, '0', out);
+      break;
+    case Std::kLongYear:
+      AppendInt(f.year, 4, '0', out);
+      break;
+    case Std::kMonth:
+      out->append(kLongMonths[f.month - 1].substr(0, 3));
+      break;
+    case Std::kLongMonth:
+      out->append(kLongMonths[f.month - 1]);
+      break;
+    case Std::kNumMonth:
+      AppendInt(f.month, 0, '0', out);
+      break;
+    case Std::kZeroMonth:
+      AppendInt(f.month, 2, '0', out);
+      break;
+    case Std::kWeekDay:
+      out->append(kLongDays[f.weekday].substr(0, 3));
+      break;
+    case Std::kLongWeekDay:
+      out->append(kLongDays[f.weekday]);
+      break;
+    case Std::kDay:
+      AppendInt(f.day, 0, '0', out);
+      break;
+    case Std::kUnderDay:
+      AppendInt(f.day, 2, ' ', out);
+      break;
+    case Std::kZeroDay:
+      AppendInt(f.day, 2, '0', out);
+      break;
+    case Std::kUnderYearDay:
+      AppendInt(f.yday, 3, ' ', out);
+      break;
+    case Std::kZeroYearDay:
+      AppendInt(f.yday, 3, '0', out);
+      break;
+    case Std::kHour:
+      AppendInt(f.hour, 2, '0', out);
+      break;
+    case Std::kHour12:
+      AppendInt(hour12, 0, '0', out);
+      break;
+    case Std::kZeroHour12:
+      AppendInt(hour12, 2, '0', out);
+      break;
+    case Std::kMinute:
+      AppendInt(f.minute, 0, '0', out);
+      break;
+    case Std::kZeroMinute:
+      AppendInt(f.minute, 2, '0', out);
+      break;
+    case Std::kSecond:
+      AppendInt(f.second, 0, '0', out);
+      break;
+    case Std::kZeroSecond:
+      AppendInt(f.second, 2, '0', out);
+      break;
+    case Std::kPM:
+      out->append(f.hour >= 12 ? "PM" : "AM");
+      break;
+    case Std::kpm:
+      out->append(f.hour >= 12 ? "pm" : "am");
+      break;
     case Std::kTZ:
       if (!t.zone.empty()) {
         out->append(t.zone);
@@ -187,9 +289,14 @@ void AppendElement(const Chunk& c, const GoTime& t, const Fields& f, std::string
       }
       break;
     case Std::kFrac0:
-    case Std::kFrac9: AppendFraction(c, t.nanos, out); break;
-    case Std::kNone: break;
-    default: AppendZone(t, c.std, out); break;
+    case Std::kFrac9:
+      AppendFraction(c, t.nanos, out);
+      break;
+    case Std::kNone:
+      break;
+    default:
+      AppendZone(t, c.std, out);
+      break;
   }
 }
 
@@ -348,7 +455,7 @@ Status ParseElement(const Chunk& c, std::string_view* v, ParsedFields* p) {
     case Std::kWeekDay:
     case Std::kLongWeekDay:
       return TakeName(v, c.std == Std::kLongWeekDay, kLongDays, &n) ? Status::Ok()
-                                                                     : fail("bad weekday");
+                                                                    : fail("bad weekday");
     case Std::kDay:
     case Std::kUnderDay:
     case Std::kZeroDay:
@@ -430,7 +537,6 @@ Status ParseElement(const Chunk& c, std::string_view* v, ParsedFields* p) {
 
 }  // namespace
 
-
 Result<GoTime> ParseGoTime(std::string_view layout, std::string_view text, const GoZone& zone) {
   auto bad = [&](std::string_view why) {
     return Status::InvalidArgument("cannot parse \"" + std::string(text) + "\" as \"" +
@@ -489,4 +595,4 @@ Result<GoTime> ParseGoTime(std::string_view layout, std::string_view text, const
   return zone.At(local - offset, p.nanos);
 }
 
-}  // namespace silt::logql::format
+}  // namespace silt::time

@@ -1,7 +1,8 @@
-// GoTime: a time as Go's time.Time holds it for templates (Unix seconds, nanoseconds, and the
-// zone it is shown in), with Go's reference-layout formatting and parsing ("2006-01-02
-// 15:04:05.000 -0700 MST"), as Sprig's date/toDate and Loki's toDateInZone use them. Zones are UTC,
-// fixed offsets, and IANA names read from the system tz database (/usr/share/zoneinfo).
+// GoTime: a time as Go's time.Time holds it (Unix seconds, nanoseconds, and the zone it is shown
+// in), with Go's reference-layout formatting and parsing ("2006-01-02 15:04:05.000 -0700 MST"), as
+// Sprig's date/toDate and Loki's toDateInZone use them in LogQL templates and as ingest pipelines
+// read `timestamp` layouts. Zones are UTC, fixed offsets, and IANA names read from the system tz
+// database (/usr/share/zoneinfo).
 // Silt has no "Local" zone: Go's Local is taken to be UTC (the zone Loki runs in by default).
 // Thread-safety: stateless functions over value types.
 #pragma once
@@ -14,7 +15,7 @@
 
 #include "shared/status/result.h"
 
-namespace silt::logql::format {
+namespace silt::time {
 
 // Unix seconds of Go's zero time, 0001-01-01 00:00:00 UTC (what a failed toDate returns).
 inline constexpr int64_t kGoZeroTimeSeconds = -62135596800;
@@ -65,4 +66,4 @@ std::string GoTimeString(const GoTime& t);
 // text are in `zone`. InvalidArgument quoting text and layout when it does not match.
 Result<GoTime> ParseGoTime(std::string_view layout, std::string_view text, const GoZone& zone);
 
-}  // namespace silt::logql::format
+}  // namespace silt::time

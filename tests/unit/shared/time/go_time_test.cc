@@ -1,9 +1,9 @@
 // Tests for Go reference-layout formatting and parsing and tz database zones (go_time.h).
-#include "aggregator/logql/format/go_time.h"
+#include "shared/time/go_time.h"
 
 #include <gtest/gtest.h>
 
-namespace silt::logql::format {
+namespace silt::time {
 namespace {
 
 constexpr int64_t kT = 1709618828;  // 2024-03-05T06:07:08Z, a Tuesday
@@ -12,9 +12,11 @@ TEST(GoTimeTest, FormatsEveryLayoutElement) {
   GoTime t{kT, 123456789, 0, "UTC"};
   EXPECT_EQ(FormatGoTime(t, "2006 06 01 1 Jan January 02 2 _2 002 __2"),
             "2024 24 03 3 Mar March 05 5  5 065  65");
-  EXPECT_EQ(FormatGoTime(t, "15 03 3 04 4 05 5 PM pm Mon Monday"), "06 06 6 07 7 08 8 AM am Tue Tuesday");
+  EXPECT_EQ(FormatGoTime(t, "15 03 3 04 4 05 5 PM pm Mon Monday"),
+            "06 06 6 07 7 08 8 AM am Tue Tuesday");
   EXPECT_EQ(FormatGoTime(t, ".000 .999999 ,00 .999999999"), ".123 .123456 ,12 .123456789");
-  EXPECT_EQ(FormatGoTime(t, "MST -0700 -07:00 -07 Z07:00 -07:00:00"), "UTC +0000 +00:00 +00 Z +00:00:00");
+  EXPECT_EQ(FormatGoTime(t, "MST -0700 -07:00 -07 Z07:00 -07:00:00"),
+            "UTC +0000 +00:00 +00 Z +00:00:00");
 }
 
 TEST(GoTimeTest, FormatsOffsetsAndNamelessZones) {
@@ -35,7 +37,8 @@ TEST(GoTimeTest, DigitsThatAreNotElementsStayText) {
 }
 
 TEST(GoTimeTest, ParsesWithDefaultsAndZones) {
-  Result<GoTime> t = ParseGoTime("2006-01-02 15:04:05.000 -0700", "2024-03-05 10:00:00.250 +0200", GoZone());
+  Result<GoTime> t =
+      ParseGoTime("2006-01-02 15:04:05.000 -0700", "2024-03-05 10:00:00.250 +0200", GoZone());
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->seconds, kT - 6 * 3600 - 7 * 60 - 8 + 8 * 3600);
   EXPECT_EQ(t->nanos, 250000000);
@@ -68,4 +71,4 @@ TEST(GoTimeTest, LoadsTzDatabaseZones) {
 }
 
 }  // namespace
-}  // namespace silt::logql::format
+}  // namespace silt::time
