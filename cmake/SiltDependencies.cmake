@@ -22,6 +22,8 @@ find_package(Protobuf REQUIRED)
 find_program(PROTOC protoc REQUIRED)
 find_package(Snappy REQUIRED CONFIG)
 find_package(OpenSSL 3 REQUIRED)
+# The `silt` CLI's HTTP client (TLS, proxies, keep-alive, every auth mode): libcurl4-openssl-dev.
+find_package(CURL REQUIRED)
 # libhttp-parser ships no pkg-config file or CMake package: find the header and library directly.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
 find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
