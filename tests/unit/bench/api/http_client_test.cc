@@ -46,7 +46,7 @@ http::Router EchoRouter() {
   return router;
 }
 
-class HttpClientTest : public ::testing::Test {
+class BenchHttpClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<TestServer>(EchoRouter(), options_);
@@ -58,7 +58,7 @@ class HttpClientTest : public ::testing::Test {
   std::unique_ptr<TestServer> server_;
 };
 
-TEST_F(HttpClientTest, PostsABodyAndReadsAContentLengthAnswer) {
+TEST_F(BenchHttpClientTest, PostsABodyAndReadsAContentLengthAnswer) {
   HttpClient client(server_->port());
   Result<HttpReply> reply = client.Request("POST", "/echo", {"Content-Type: text/plain"}, "hi");
   ASSERT_TRUE(reply.ok()) << reply.status();
@@ -66,14 +66,14 @@ TEST_F(HttpClientTest, PostsABodyAndReadsAContentLengthAnswer) {
   EXPECT_EQ(reply->body, "POST:hi");
 }
 
-TEST_F(HttpClientTest, ReadsAChunkedAnswerWhole) {
+TEST_F(BenchHttpClientTest, ReadsAChunkedAnswerWhole) {
   HttpClient client(server_->port());
   Result<HttpReply> reply = client.Request("GET", "/chunked", {}, "");
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(reply->body, "one;" + std::string(100000, 'x') + ";three");
 }
 
-TEST_F(HttpClientTest, ReusesOneConnectionForManyRequests) {
+TEST_F(BenchHttpClientTest, ReusesOneConnectionForManyRequests) {
   HttpClient client(server_->port());
   for (int i = 0; i < 5; ++i) {
     Result<HttpReply> reply = client.Request("GET", "/empty", {}, "");
@@ -84,7 +84,7 @@ TEST_F(HttpClientTest, ReusesOneConnectionForManyRequests) {
   EXPECT_EQ(server_->ConnectionCount(), 1u);
 }
 
-TEST_F(HttpClientTest, ReconnectsWhenTheServerClosedTheIdleConnection) {
+TEST_F(BenchHttpClientTest, ReconnectsWhenTheServerClosedTheIdleConnection) {
   TearDown();
   options_.keep_alive_timeout = 50 * time::kMillisecond;
   SetUp();
@@ -97,7 +97,7 @@ TEST_F(HttpClientTest, ReconnectsWhenTheServerClosedTheIdleConnection) {
   EXPECT_EQ(reply->body, "POST:again");
 }
 
-TEST(HttpClientNoServerTest, ConnectionRefusedNamesThePortAndRequest) {
+TEST(BenchHttpClientNoServerTest, ConnectionRefusedNamesThePortAndRequest) {
   HttpClient client(1);  // port 1: nothing listens on loopback
   Result<HttpReply> reply = client.Request("GET", "/ready", {}, "");
   ASSERT_FALSE(reply.ok());
