@@ -159,11 +159,11 @@ Status AggregatorServer::AddRoutes(http::Router* router) {
     response.headers.Set("Retry-After", "1");
     responder.Respond(std::move(response));
   };
-  SILT_RETURN_IF_ERROR(router->Add(
-      "POST", "/loki/api/v1/push", [this, starting](http::Request r, http::Responder a) {
-        if (push_ == nullptr) return starting(a);
-        push_->HandleLokiPush(std::move(r), std::move(a));
-      }));
+  SILT_RETURN_IF_ERROR(router->Add("POST", "/loki/api/v1/push",
+                                   [this, starting](http::Request r, http::Responder a) {
+                                     if (push_ == nullptr) return starting(a);
+                                     push_->HandleLokiPush(std::move(r), std::move(a));
+                                   }));
   SILT_RETURN_IF_ERROR(
       router->Add("POST", "/api/v1/logs", [this, starting](http::Request r, http::Responder a) {
         if (push_ == nullptr) return starting(a);
@@ -190,13 +190,20 @@ Status AggregatorServer::StartHttpIngest() {
   push.limits = config_.limits;
   api::QueryPool* pool = query_pool_.get();
   // A job refused after Stop() is dropped with its responder, which answers 500.
-  push.executor = [pool](std::function<void()> job) { static_cast<void>(pool->Submit(std::move(job))); };
+  push.executor = [pool](std::function<void()> job) {
+    static_cast<void>(pool->Submit(std::move(job)));
+  };
   push.max_decompressed_bytes = c.server.max_decoded_body_bytes;
   SILT_ASSIGN_OR_RETURN(push_, ingest::PushHandler::Create(std::move(push)));
   tail::TailOptions tail;
   tail.clock = &clock_;
   tail.logger = logger_;
-  tail.max_entries_limit = c.max_entries_limit_per_query;
+  tail.max_tails = c.tail_max_connections;
+  tail.limits.default_limit = c.tail_default_limit;
+  tail.limits.max_limit = c.tail_max_limit != 0 ? c.tail_max_limit : c.max_entries_limit_per_query;
+  tail.limits.max_delay_for_ns = c.tail_max_delay_for_ns;
+  tail.max_send_buffer_bytes = c.tail_send_buffer_bytes;
+  tail.max_queued_entries = c.tail_max_queued_entries;
   tail.max_query_memory_bytes = c.max_query_memory_bytes;
   tail_ = std::make_unique<tail::TailHandler>(engine_.get(), tail);
   return Status::Ok();

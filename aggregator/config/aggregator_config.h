@@ -15,13 +15,14 @@
 #include <string_view>
 
 #include "aggregator/engine/engine_options.h"
-#include "aggregator/ingest/syslog/syslog_options.h"
 #include "aggregator/ingest/push/push_limits.h"
+#include "aggregator/ingest/syslog/syslog_options.h"
 #include "aggregator/server/agent_listener.h"
 #include "shared/config/load_options.h"
 #include "shared/http/server_options.h"
 #include "shared/log/level.h"
 #include "shared/status/result.h"
+#include "shared/time/duration.h"
 
 namespace silt::aggregator {
 
@@ -34,6 +35,13 @@ struct HttpApiConfig {
   int64_t query_timeout_ns = 60 * time::kSecond;
   int64_t max_query_memory_bytes = int64_t{512} << 20;
   size_t max_entries_limit_per_query = 5000;
+  // GET /loki/api/v1/tail (aggregator/tail/tail_handler.h).
+  size_t tail_max_connections = 100;  // Loki's max_concurrent_tail_requests
+  size_t tail_default_limit = 100;
+  size_t tail_max_limit = 0;  // 0: max_entries_limit_per_query, as Loki
+  int64_t tail_max_delay_for_ns = 5 * time::kSecond;
+  size_t tail_send_buffer_bytes = size_t{4} << 20;
+  size_t tail_max_queued_entries = 10'000;
 
   HttpApiConfig() { server.port = 3100; }
 };

@@ -29,10 +29,12 @@ class PushServerFixture : public ::testing::Test {
   void SetUp() override { Start(); }
   void TearDown() override { Stop(); }
 
-  // `head_max_bytes` 0 keeps the engine's default.
-  void Start(http::ServerOptions server_options = {}, size_t head_max_bytes = 0) {
+  // `head_max_bytes` and `max_record_bytes` 0 keep the engine's defaults.
+  void Start(http::ServerOptions server_options = {}, size_t head_max_bytes = 0,
+             uint32_t max_record_bytes = 0) {
     engine::EngineOptions options;
     if (head_max_bytes != 0) options.head.max_bytes = head_max_bytes;
+    if (max_record_bytes != 0) options.max_record_bytes = max_record_bytes;
     options.fs = &fs_;
     options.clock = &clock_;
     options.data_dir = dir_.Path("data");
