@@ -17,6 +17,8 @@ namespace {
 
 // Loki's default range for labels, label values, series and index stats.
 constexpr int64_t kMetadataSince = 6 * 3600 * time::kSecond;
+// Loki's default range of the volume endpoints (its query_range default).
+constexpr int64_t kVolumeSince = 3600 * time::kSecond;
 
 // One request and its responder, moved to a pool task (std::function needs a copyable callable).
 struct Call {
@@ -35,13 +37,15 @@ Result<int64_t> ParamTime(std::string_view name, std::string_view text) {
   return parsed;
 }
 
-// start, end and since as Loki reads them for the metadata endpoints.
-Result<TimeBounds> BoundsOf(const http::QueryParams& params, int64_t now) {
-  TimeBounds bounds{now - kMetadataSince, now};
+// start, end and since as Loki reads them for the metadata endpoints; `default_since` is the
+// range without start and since.
+Result<TimeBounds> BoundsOf(const http::QueryParams& params, int64_t now,
+                            int64_t default_since = kMetadataSince) {
+  TimeBounds bounds{now - default_since, now};
   if (auto end = params.Get("end")) {
     SILT_ASSIGN_OR_RETURN(bounds.through, ParamTime("end", *end));
   }
-  int64_t since = kMetadataSince;
+  int64_t since = default_since;
   if (auto text = params.Get("since")) {
     Result<int64_t> parsed = time::ParseDuration(*text);
     if (!parsed.ok()) return parsed.status().WithContext("since");
@@ -67,6 +71,15 @@ Result<std::vector<labels::Matcher>> ParseMatchers(std::string_view name, std::s
                                    "': only label matchers are supported, e.g. {job=\"api\"}");
   }
   return log_query->selector;
+}
+
+// Loki's match-all selector of the volume endpoints: `{}` (blanks allowed).
+bool IsMatchAll(std::string_view query) {
+  std::string compact;
+  for (char c : query) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') compact += c;
+  }
+  return compact == "{}";
 }
 
 std::string StringArrayResponse(const std::vector<std::string>& values) {
@@ -149,8 +162,14 @@ Status LokiApi::AddRoutes(http::Router* router) {
       router->Add("GET", "/loki/api/v1/label/{name}/values", OnPool(&LokiApi::LabelValues)));
   SILT_RETURN_IF_ERROR(router->Add("GET", "/loki/api/v1/series", OnPool(&LokiApi::Series)));
   SILT_RETURN_IF_ERROR(router->Add("POST", "/loki/api/v1/series", OnPool(&LokiApi::Series)));
-  SILT_RETURN_IF_ERROR(
-      router->Add("GET", "/loki/api/v1/index/stats", OnPool(&LokiApi::IndexStats)));
+  for (const char* method : {"GET", "POST"}) {
+    SILT_RETURN_IF_ERROR(
+        router->Add(method, "/loki/api/v1/index/stats", OnPool(&LokiApi::IndexStats)));
+    SILT_RETURN_IF_ERROR(
+        router->Add(method, "/loki/api/v1/index/volume", OnPool(&LokiApi::Volume)));
+    SILT_RETURN_IF_ERROR(
+        router->Add(method, "/loki/api/v1/index/volume_range", OnPool(&LokiApi::VolumeRange)));
+  }
   return router->Add("GET", "/ready", [this](http::Request, http::Responder responder) {
     if (ready()) return responder.Respond(http::Response::Text(200, "ready\n"));
     responder.Respond(http::Response::Error(
@@ -204,6 +223,7 @@ Result<std::string> LokiApi::QueryRange(const engine::StorageEngine& engine,
   query.limit = params.GetOr("limit", "");
   query.direction = params.GetOr("direction", "");
   query.step = params.GetOr("step", "");
+  query.interval = params.GetOr("interval", "");
   return RunLokiQuery(engine, tenant, query, options_.query);
 }
 
@@ -278,6 +298,44 @@ Result<std::string> LokiApi::IndexStats(const engine::StorageEngine& engine,
   return R"({"streams":)" + std::to_string(totals.streams) + R"(,"chunks":)" +
          std::to_string(totals.chunks) + R"(,"bytes":)" + std::to_string(totals.bytes) +
          R"(,"entries":)" + std::to_string(totals.entries) + "}";
+}
+
+Result<std::string> LokiApi::Volume(const engine::StorageEngine& engine, const std::string& tenant,
+                                    const http::Request&, const http::QueryParams& params) const {
+  return AnyVolume(engine, tenant, params, /*range=*/false);
+}
+
+Result<std::string> LokiApi::VolumeRange(const engine::StorageEngine& engine,
+                                         const std::string& tenant, const http::Request&,
+                                         const http::QueryParams& params) const {
+  return AnyVolume(engine, tenant, params, /*range=*/true);
+}
+
+Result<std::string> LokiApi::AnyVolume(const engine::StorageEngine& engine,
+                                       const std::string& tenant, const http::QueryParams& params,
+                                       bool range) const {
+  VolumeQueryRequest request;
+  const std::string_view query = params.GetOr("query", "");
+  if (query.empty()) {
+    return Status::InvalidArgument(
+        "query is required: give a stream selector, e.g. query={job=\"api\"}, or {} for every "
+        "stream");
+  }
+  if (!IsMatchAll(query)) {
+    SILT_ASSIGN_OR_RETURN(request.matchers, ParseMatchers("query", query));
+  }
+  SILT_ASSIGN_OR_RETURN(const TimeBounds bounds,
+                        BoundsOf(params, options_.query.clock->WallNanos(), kVolumeSince));
+  request.from = bounds.from;
+  request.through = bounds.through;
+  SILT_RETURN_IF_ERROR(ParseVolumeParams(params, range, &request));
+  VolumeQueryOptions options;
+  options.clock = options_.query.clock;
+  options.timeout_ns = options_.query.timeout_ns;
+  options.max_series = options_.query.max_series;
+  SILT_ASSIGN_OR_RETURN(const std::vector<VolumeSeries> series,
+                        RunVolumeQuery(engine, tenant, request, options));
+  return EncodeVolumeResponse(series, range);
 }
 
 }  // namespace silt::api

@@ -5,7 +5,8 @@
 //   GET      /loki/api/v1/query, /loki/api/v1/query_range    LogQL (loki_query.h)
 //   GET      /loki/api/v1/labels, /loki/api/v1/label/{name}/values
 //   GET POST /loki/api/v1/series                              match[] (repeated), form bodies
-//   GET      /loki/api/v1/index/stats {"streams","chunks","bytes","entries"} GET      /ready 503
+//   GET POST /loki/api/v1/index/stats {"streams","chunks","bytes","entries"} GET POST
+//   /loki/api/v1/index/volume, /index/volume_range  bytes per group (volume_query.h) GET /ready 503
 //   until SetEngine, then "ready"
 //
 // Every data endpoint runs on the QueryPool, never on the loop thread. Until SetEngine gives it
@@ -24,6 +25,7 @@
 
 #include "aggregator/api/loki_query.h"
 #include "aggregator/api/query_pool.h"
+#include "aggregator/api/volume_query.h"
 #include "aggregator/engine/storage_engine.h"
 #include "shared/http/query_params.h"
 #include "shared/http/request.h"
@@ -81,6 +83,14 @@ class LokiApi {
   Result<std::string> IndexStats(const engine::StorageEngine& engine, const std::string& tenant,
                                  const http::Request& request,
                                  const http::QueryParams& params) const;
+  Result<std::string> Volume(const engine::StorageEngine& engine, const std::string& tenant,
+                             const http::Request& request, const http::QueryParams& params) const;
+  Result<std::string> VolumeRange(const engine::StorageEngine& engine, const std::string& tenant,
+                                  const http::Request& request,
+                                  const http::QueryParams& params) const;
+  // Both volume endpoints; `range` selects volume_range.
+  Result<std::string> AnyVolume(const engine::StorageEngine& engine, const std::string& tenant,
+                                const http::QueryParams& params, bool range) const;
 
   const LokiApiOptions options_;
   std::atomic<const engine::StorageEngine*> engine_{nullptr};

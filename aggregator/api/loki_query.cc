@@ -26,7 +26,8 @@ struct ParsedParams {
   int64_t through = 0;  // log queries: exclusive; metric queries: the last step or the time
   size_t limit = kDefaultLimit;
   store::Direction direction = store::Direction::kBackward;
-  int64_t step = 0;  // 0: Loki's default
+  int64_t step = 0;      // 0: Loki's default
+  int64_t interval = 0;  // 0: every entry
 };
 
 std::string Name(const LokiQueryOptions& o, std::string_view param) {
@@ -72,33 +73,14 @@ Result<store::Direction> ParseDirection(const LokiQueryOptions& o, const std::st
                                  " must be backward or forward");
 }
 
-// step: float seconds ("15", "0.5") or a duration ("30s", "1m30s").
 Result<int64_t> ParseStep(const LokiQueryOptions& o, const std::string& text) {
-  double seconds = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  int64_t step = 0;
-  if (ec == std::errc() && end == text.data() + text.size() && std::isfinite(seconds)) {
-    step = static_cast<int64_t>(std::llround(seconds * 1e9));
-  } else {
-    Result<int64_t> parsed = time::ParseDuration(text);
-    if (!parsed.ok()) {
-      return Status::InvalidArgument(Name(o, "step") + " '" + text +
-                                     "': expected a duration such as 30s or seconds such as 15");
-    }
-    step = *parsed;
-  }
+  SILT_ASSIGN_OR_RETURN(const int64_t step, ParseSecondsOrDuration(Name(o, "step"), text));
   if (step <= 0) {
     return Status::InvalidArgument(Name(o, "step") + " '" + text +
                                    "': zero or negative query resolution step widths are not "
                                    "accepted. Try a positive integer");
   }
   return step;
-}
-
-// Loki's default step: max(1, floor(range seconds / 250)) seconds.
-int64_t DefaultStep(int64_t start, int64_t end) {
-  const double seconds = static_cast<double>(end - start) / 1e9;
-  return static_cast<int64_t>(std::max(std::floor(seconds / 250), 1.0)) * time::kSecond;
 }
 
 // The time range: [start, end) for range queries; the `since` up to `time` for instant ones.
@@ -136,6 +118,10 @@ Result<ParsedParams> ParseParams(const LokiQueryRequest& r, const LokiQueryOptio
   if (!r.step.empty()) {
     SILT_ASSIGN_OR_RETURN(p.step, ParseStep(o, r.step));
   }
+  if (!r.interval.empty()) {
+    SILT_ASSIGN_OR_RETURN(p.interval, ParseSecondsOrDuration(Name(o, "interval"), r.interval));
+    if (p.interval < 0) return Status::InvalidArgument("interval must be >= 0");
+  }
   return p;
 }
 
@@ -158,6 +144,7 @@ Result<std::string> RunLog(const engine::StorageEngine& engine, std::string_view
   range.through = instant ? p.through + 1 : p.through;
   range.direction = p.direction;
   range.limit = p.limit;
+  range.interval = instant ? 0 : p.interval;
   SILT_ASSIGN_OR_RETURN(logql::exec::LogQueryPlan plan, logql::exec::PlanLogQuery(query, range));
   logql::exec::ExecutorOptions options;
   options.use_blooms = o.use_blooms;
@@ -193,6 +180,26 @@ Result<std::string> RunMetric(const engine::StorageEngine& engine, std::string_v
 }
 
 }  // namespace
+
+Result<int64_t> ParseSecondsOrDuration(std::string_view name, const std::string& text) {
+  double seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec == std::errc() && end == text.data() + text.size() && std::isfinite(seconds) &&
+      std::fabs(seconds) < 9e9) {
+    return static_cast<int64_t>(std::llround(seconds * 1e9));
+  }
+  Result<int64_t> parsed = time::ParseDuration(text);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument(std::string(name) + " '" + text +
+                                   "': expected a duration such as 30s or seconds such as 15");
+  }
+  return parsed;
+}
+
+int64_t DefaultStep(int64_t start, int64_t end) {
+  const double seconds = static_cast<double>(end - start) / 1e9;
+  return static_cast<int64_t>(std::max(std::floor(seconds / 250), 1.0)) * time::kSecond;
+}
 
 Status CheckLokiQuery(const LokiQueryRequest& request, const LokiQueryOptions& options) {
   SILT_ASSIGN_OR_RETURN(logql::Query query, ParseAnyQuery(options, request.query));

@@ -6,7 +6,9 @@
 // Parameters, as Loki reads them (every field is the raw text; empty means absent):
 //   query_range: end (default now), start (default end - since; since defaults to 1h), limit
 //     (100), direction (backward|forward, any case), step (metric queries; a duration or float
-//     seconds, default max(1s, floor((end - start) / 250)) in whole seconds).
+//     seconds, default max(1s, floor((end - start) / 250)) in whole seconds), interval (log
+//     queries; a duration or float seconds >= 0: an entry is returned only when it lies at
+//     least `interval` from the previously returned one, over all streams, as Loki does).
 //   query (instant): time (default now), limit, direction. A metric query is evaluated once at
 //     `time`; a log query reads the `since` (default 1h) up to and including `time`.
 // A log query reads [start, end); a metric range query evaluates start, start + step, ... <= end.
@@ -35,6 +37,7 @@ struct LokiQueryRequest {
   std::string limit;  // entries of a log query; empty: 100
   std::string direction;
   std::string step;
+  std::string interval;  // log range queries; empty: 0 (every entry)
   std::string time;      // instant queries; empty: now
   bool instant = false;  // GET /loki/api/v1/query
 };
@@ -52,6 +55,14 @@ struct LokiQueryOptions {
   // What the operator raises when the memory budget is exceeded (a config key or a flag).
   std::string max_query_memory_name = "max_query_memory";
 };
+
+// A step or interval parameter as Loki reads it: float seconds ("15", "0.5") or a duration
+// ("30s", "1m30s"), in nanoseconds. InvalidArgument naming `name` (with its prefix) when it is
+// neither; the sign is not checked.
+Result<int64_t> ParseSecondsOrDuration(std::string_view name, const std::string& text);
+
+// Loki's default step of a range of [start, end]: max(1, floor(range seconds / 250)) seconds.
+int64_t DefaultStep(int64_t start, int64_t end);
 
 // Checks what can be checked without data: the query parses (a log query's pipeline compiles),
 // and every parameter is well formed. InvalidArgument with Loki's wording ("parse error at line

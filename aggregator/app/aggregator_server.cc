@@ -200,7 +200,12 @@ Status AggregatorServer::StartHttpIngest() {
   tail::TailOptions tail;
   tail.clock = &clock_;
   tail.logger = logger_;
-  tail.max_entries_limit = c.max_entries_limit_per_query;
+  tail.max_tails = c.tail_max_connections;
+  tail.limits.default_limit = c.tail_default_limit;
+  tail.limits.max_limit = c.tail_max_limit != 0 ? c.tail_max_limit : c.max_entries_limit_per_query;
+  tail.limits.max_delay_for_ns = c.tail_max_delay_for_ns;
+  tail.max_send_buffer_bytes = c.tail_send_buffer_bytes;
+  tail.max_queued_entries = c.tail_max_queued_entries;
   tail.max_query_memory_bytes = c.max_query_memory_bytes;
   tail_ = std::make_unique<tail::TailHandler>(engine_.get(), tail);
   return Status::Ok();

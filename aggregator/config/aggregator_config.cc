@@ -193,6 +193,38 @@ void ReadLimits(ObjectReader& r, ingest::PushLimits* l) {
   });
 }
 
+// The http.tail_* keys.
+void ReadTail(ObjectReader& o, HttpApiConfig* h) {
+  if (o.Optional("tail_max_connections", &h->tail_max_connections) &&
+      h->tail_max_connections == 0) {
+    o.AddError("tail_max_connections", "tail_max_connections must be at least 1");
+  }
+  if (o.Optional("tail_default_limit", &h->tail_default_limit) && h->tail_default_limit == 0) {
+    o.AddError("tail_default_limit", "tail_default_limit must be at least 1");
+  }
+  o.Optional("tail_max_limit", &h->tail_max_limit);
+  const size_t max_limit =
+      h->tail_max_limit != 0 ? h->tail_max_limit : h->max_entries_limit_per_query;
+  if (max_limit != 0 && h->tail_default_limit > max_limit) {
+    o.AddError("tail_default_limit",
+               "tail_default_limit (" + std::to_string(h->tail_default_limit) +
+                   ") must not exceed the largest limit a tail may ask for (" +
+                   std::to_string(max_limit) +
+                   ", tail_max_limit or else max_entries_limit_per_query)");
+  }
+  if (o.Optional("tail_max_delay_for", &h->tail_max_delay_for_ns, config::Duration{}) &&
+      (h->tail_max_delay_for_ns < 0 || h->tail_max_delay_for_ns % time::kSecond != 0)) {
+    o.AddError("tail_max_delay_for",
+               "tail_max_delay_for must be a whole number of seconds, 0 or more (delay_for is "
+               "given in seconds), e.g. 5s");
+  }
+  ReadBytes(o, "tail_send_buffer", &h->tail_send_buffer_bytes, 1024, int64_t{1} << 32);
+  if (o.Optional("tail_max_queued_entries", &h->tail_max_queued_entries) &&
+      h->tail_max_queued_entries == 0) {
+    o.AddError("tail_max_queued_entries", "tail_max_queued_entries must be at least 1");
+  }
+}
+
 void ReadHttp(ObjectReader& r, HttpApiConfig* h) {
   r.Object("http", [&](ObjectReader& o) {
     std::string listen;
@@ -225,6 +257,7 @@ void ReadHttp(ObjectReader& r, HttpApiConfig* h) {
     o.Object("push", [&](ObjectReader& p) {
       ingest::ReadPipelineConfig(p, "pipeline", &h->push_pipeline);
     });
+    ReadTail(o, h);
     Status valid = h->server.Validate();
     if (!valid.ok()) o.AddError("", valid.message());
   });

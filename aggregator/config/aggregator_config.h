@@ -23,6 +23,7 @@
 #include "shared/http/server_options.h"
 #include "shared/log/level.h"
 #include "shared/status/result.h"
+#include "shared/time/duration.h"
 
 namespace silt::aggregator {
 
@@ -38,6 +39,13 @@ struct HttpApiConfig {
   size_t max_entries_limit_per_query = 5000;
   // http.push.pipeline: the ingest pipeline of POST /loki/api/v1/push and /api/v1/logs.
   ingest::PipelineConfig push_pipeline;
+  // GET /loki/api/v1/tail (aggregator/tail/tail_handler.h).
+  size_t tail_max_connections = 100;  // Loki's max_concurrent_tail_requests
+  size_t tail_default_limit = 100;
+  size_t tail_max_limit = 0;  // 0: max_entries_limit_per_query, as Loki
+  int64_t tail_max_delay_for_ns = 5 * time::kSecond;
+  size_t tail_send_buffer_bytes = size_t{4} << 20;
+  size_t tail_max_queued_entries = 10'000;
 
   HttpApiConfig() { server.port = 3100; }
 };

@@ -109,6 +109,12 @@ void EmitHttp(const HttpApiConfig& h, YAML::Emitter* out) {
   y << YAML::Key << "query_timeout" << YAML::Value << Duration(h.query_timeout_ns);
   y << YAML::Key << "max_query_memory" << YAML::Value << Bytes(h.max_query_memory_bytes);
   y << YAML::Key << "max_entries_limit_per_query" << YAML::Value << h.max_entries_limit_per_query;
+  y << YAML::Key << "tail_max_connections" << YAML::Value << h.tail_max_connections;
+  y << YAML::Key << "tail_default_limit" << YAML::Value << h.tail_default_limit;
+  y << YAML::Key << "tail_max_limit" << YAML::Value << h.tail_max_limit;
+  y << YAML::Key << "tail_max_delay_for" << YAML::Value << Duration(h.tail_max_delay_for_ns);
+  y << YAML::Key << "tail_send_buffer" << YAML::Value << Bytes(h.tail_send_buffer_bytes);
+  y << YAML::Key << "tail_max_queued_entries" << YAML::Value << h.tail_max_queued_entries;
   if (s.tls.has_value()) EmitTls(*s.tls, out);
   y << YAML::Key << "push" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "pipeline" << YAML::Value;

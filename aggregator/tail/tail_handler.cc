@@ -24,7 +24,7 @@ TailHandler::~TailHandler() { Shutdown(); }
 
 void TailHandler::Handle(http::Request request, http::Responder responder) {
   Result<TailRequest> parsed =
-      ParseTailRequest(request, options_.max_entries_limit, options_.clock->WallNanos());
+      ParseTailRequest(request, options_.limits, options_.clock->WallNanos());
   if (!parsed.ok()) {
     responder.Respond(http::Response::FromStatus(parsed.status()));
     return;
@@ -93,7 +93,7 @@ Result<std::vector<TailEntry>> TailHandler::Backfill(const TailRequest& request)
   logql::exec::ExecutorOptions executor;
   executor.clock = options_.clock;
   executor.timeout_ns = options_.query_timeout_ns;
-  executor.max_entries_limit = options_.max_entries_limit;
+  executor.max_entries_limit = options_.limits.max_limit;
   executor.max_query_memory_bytes = options_.max_query_memory_bytes;
   SILT_ASSIGN_OR_RETURN(
       logql::exec::LogQueryResult result,

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "aggregator/engine/storage_engine.h"
+#include "aggregator/tail/tail_request.h"
 #include "aggregator/tail/tail_session.h"
 #include "shared/http/request.h"
 #include "shared/http/responder.h"
@@ -46,8 +47,8 @@ struct TailOptions {
   log::Logger* logger = nullptr;       // optional
   // Most tails at once; more are refused with 429.
   size_t max_tails = 100;
-  // Largest `limit` a client may ask for (Loki's max_entries_limit_per_query).
-  size_t max_entries_limit = 5000;
+  // The default and largest `limit` and the largest `delay_for` a client may ask for.
+  TailLimits limits;
   // The backfill query's timeout (0: none) and memory budget.
   int64_t query_timeout_ns = 5 * time::kMinute;
   int64_t max_query_memory_bytes = 512 * units::kMiB;

@@ -43,7 +43,9 @@ Status ParseQueryText(std::string_view text, TailRequest* out) {
   return Status::Ok();
 }
 
-Status ParseLimits(const http::QueryParams& params, size_t max_limit, TailRequest* out) {
+Status ParseLimits(const http::QueryParams& params, const TailLimits& limits, TailRequest* out) {
+  const size_t max_limit = limits.max_limit;
+  out->limit = limits.default_limit;
   if (std::optional<std::string_view> limit = params.Get("limit")) {
     SILT_ASSIGN_OR_RETURN(int64_t value, ParseInteger("limit", *limit));
     if (value <= 0) return Status::InvalidArgument("limit must be a positive value");
@@ -58,9 +60,11 @@ Status ParseLimits(const http::QueryParams& params, size_t max_limit, TailReques
   if (std::optional<std::string_view> delay = params.Get("delay_for")) {
     SILT_ASSIGN_OR_RETURN(int64_t seconds, ParseInteger("delay_for", *delay));
     if (seconds < 0) return Status::InvalidArgument("delay_for must not be negative");
-    if (seconds > kMaxDelayForSeconds) {
+    const int64_t max_seconds = limits.max_delay_for_ns / time::kSecond;
+    if (seconds > max_seconds) {
       return Status::InvalidArgument("delay_for can't be greater than " +
-                                     std::to_string(kMaxDelayForSeconds));
+                                     std::to_string(max_seconds) +
+                                     " (seconds; the limit is http.tail_max_delay_for)");
     }
     out->delay_for_ns = seconds * time::kSecond;
   }
@@ -69,7 +73,7 @@ Status ParseLimits(const http::QueryParams& params, size_t max_limit, TailReques
 
 }  // namespace
 
-Result<TailRequest> ParseTailRequest(const http::Request& request, size_t max_limit,
+Result<TailRequest> ParseTailRequest(const http::Request& request, const TailLimits& limits,
                                      int64_t now_ns) {
   SILT_ASSIGN_OR_RETURN(http::QueryParams params, http::QueryParams::FromRequest(request));
   TailRequest out;
@@ -77,7 +81,7 @@ Result<TailRequest> ParseTailRequest(const http::Request& request, size_t max_li
   Status tenant = engine::ValidateTenantId(out.tenant);
   if (!tenant.ok()) return tenant.WithContext("X-Scope-OrgID");
   SILT_RETURN_IF_ERROR(ParseQueryText(params.GetOr("query", ""), &out));
-  SILT_RETURN_IF_ERROR(ParseLimits(params, max_limit, &out));
+  SILT_RETURN_IF_ERROR(ParseLimits(params, limits, &out));
   out.start_ns = now_ns - kDefaultLookback;
   if (std::optional<std::string_view> start = params.Get("start")) {
     Result<int64_t> parsed = time::ParseLokiTime(*start);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "aggregator/engine/data_layout.h"
+#include "aggregator/engine/push_record.h"
 #include "aggregator/ingest/push/loki_json_decoder.h"
 #include "aggregator/ingest/push/loki_proto_decoder.h"
 #include "aggregator/ingest/push/push_pipeline.h"
@@ -170,6 +171,7 @@ void PushHandler::Run(const std::shared_ptr<Job>& job) {
     if (job->rejections.empty()) return Answer(job, 204, "");
     return Answer(job, 400, job->rejections.Summary(job->total_entries));
   }
+  if (Status fits = FitsOneRecord(request); !fits.ok()) return Answer(job, 413, fits.message());
   const PushMetrics metrics = metrics_;
   const size_t pushed = request.EntryCount();
   Status status = options_.engine->Push(
@@ -201,6 +203,18 @@ void PushHandler::Run(const std::shared_ptr<Job>& job) {
         job, StatusForPushError(status),
         "push for tenant '" + job->tenant + "' was not stored: " + std::string(status.message()));
   }
+}
+
+Status PushHandler::FitsOneRecord(const engine::PushRequest& request) const {
+  const size_t max_bytes = options_.engine->options().max_record_bytes;
+  const size_t bytes = engine::PushRecordSize(request);
+  if (bytes <= max_bytes) return Status::Ok();
+  return Status::ResourceExhausted(
+      "push for tenant '" + std::string(request.tenant) + "' was not stored: its " +
+      std::to_string(request.EntryCount()) + " entries take " + std::to_string(bytes) +
+      " bytes as one write-ahead log record, more than storage.max_record_size (" +
+      std::to_string(max_bytes) +
+      " bytes); send smaller batches or raise storage.max_record_size in the aggregator config");
 }
 
 void PushHandler::Answer(const std::shared_ptr<Job>& job, int status, std::string_view message) {

@@ -11,7 +11,8 @@
 //   204  every entry stored
 //   400  something refused (bad body, labels, limits): the valid entries are stored anyway and
 //        the body lists the first problems in Loki's words, then "N of M entries rejected"
-//   413  protobuf body that decompresses past max_decompressed_bytes
+//   413  protobuf body that decompresses past max_decompressed_bytes, or valid entries that do
+//        not fit one WAL record (storage.max_record_size); nothing stored
 //   415  a Content-Type the endpoint does not take
 //   429  the engine is out of head memory or WAL queue (Retry-After: 1); nothing stored
 //   503  the engine is closed or unavailable (Retry-After: 1); nothing stored
@@ -90,6 +91,9 @@ class PushHandler {
   // Decodes the job's body; false (answered) when the body is refused whole.
   bool Decode(const std::shared_ptr<Job>& job, DecodedPush* decoded);
   void Answer(const std::shared_ptr<Job>& job, int status, std::string_view message);
+  // OK when `request` fits one WAL record; otherwise ResourceExhausted naming the record size,
+  // the limit (storage.max_record_size) and how to get under it (answered 413).
+  Status FitsOneRecord(const engine::PushRequest& request) const;
 
   PushHandlerOptions options_;
   PushMetrics metrics_;

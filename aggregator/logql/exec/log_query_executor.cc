@@ -72,10 +72,34 @@ class MergeOrder {
   bool forward_;
 };
 
+// Loki's `interval` rule: whether the next entry of the merge, at `timestamp`, is returned.
+class IntervalGate {
+ public:
+  IntervalGate(int64_t interval, bool forward) : interval_(interval), forward_(forward) {}
+  bool Passes(int64_t timestamp) {
+    if (interval_ > 0 && started_) {
+      const bool far_enough =
+          forward_ ? timestamp - last_ >= interval_ : last_ - timestamp >= interval_;
+      if (!far_enough) return false;
+    }
+    started_ = true;
+    last_ = timestamp;
+    return true;
+  }
+
+ private:
+  int64_t interval_;
+  bool forward_;
+  bool started_ = false;
+  int64_t last_ = 0;
+};
+
 // Precondition: every cursor advanced once (on its first entry, or at its end).
 Status MergeInto(std::vector<std::unique_ptr<StreamCursor>>& cursors, const LogQueryPlan& plan,
                  ResultBuilder* builder, QueryStats* stats) {
-  MergeOrder order(&cursors, plan.range.direction == store::Direction::kForward);
+  const bool forward = plan.range.direction == store::Direction::kForward;
+  MergeOrder order(&cursors, forward);
+  IntervalGate gate(plan.range.interval, forward);
   std::vector<size_t> heap;
   for (size_t i = 0; i < cursors.size(); ++i) {
     if (cursors[i]->Valid()) heap.push_back(i);
@@ -84,9 +108,11 @@ Status MergeInto(std::vector<std::unique_ptr<StreamCursor>>& cursors, const LogQ
   while (!heap.empty() && stats->entries_returned < plan.range.limit) {
     std::pop_heap(heap.begin(), heap.end(), order);
     StreamCursor& top = *cursors[heap.back()];
-    SILT_RETURN_IF_ERROR(builder->Add(top.timestamp(), top.entry()));
-    ++stats->entries_returned;
-    if (stats->entries_returned == plan.range.limit) break;
+    if (gate.Passes(top.timestamp())) {
+      SILT_RETURN_IF_ERROR(builder->Add(top.timestamp(), top.entry()));
+      ++stats->entries_returned;
+      if (stats->entries_returned == plan.range.limit) break;
+    }
     SILT_RETURN_IF_ERROR(top.Advance());
     if (top.Valid()) {
       std::push_heap(heap.begin(), heap.end(), order);

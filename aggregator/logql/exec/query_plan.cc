@@ -76,6 +76,9 @@ Result<LogQueryPlan> PlanLogQuery(const LogQuery& query, const LogQueryRange& ra
   if (range.limit == 0) {
     return Status::InvalidArgument("limit must be a positive value; pass --limit 1 or more");
   }
+  if (range.interval < 0) {
+    return Status::InvalidArgument("interval must be >= 0");
+  }
   LogQueryPlan plan;
   plan.matchers = query.selector;
   plan.range = range;

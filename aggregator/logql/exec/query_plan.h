@@ -30,6 +30,10 @@ struct LogQueryRange {
   int64_t through = 0;                                       // exclusive
   store::Direction direction = store::Direction::kBackward;  // Loki's default
   size_t limit = 100;                                        // Loki's default
+  // Loki's query_range `interval`: when > 0, an entry is returned only when it lies at least
+  // `interval` after (forward; before, backward) the last returned entry of any stream, as
+  // Loki's readStreams does; skipped entries do not count toward the limit. 0: every entry.
+  int64_t interval = 0;
 };
 
 struct LogQueryPlan {
@@ -43,9 +47,9 @@ struct LogQueryPlan {
   std::vector<std::vector<std::string>> scan_literals;
 };
 
-// InvalidArgument when the range is empty (from >= through) or the limit is 0, with Loki's
-// wording ("end timestamp must not be before or equal to start time", "limit must be a
-// positive value").
+// InvalidArgument when the range is empty (from >= through), the limit is 0 or the interval
+// negative, with Loki's wording ("end timestamp must not be before or equal to start time",
+// "limit must be a positive value", "interval must be >= 0").
 Result<LogQueryPlan> PlanLogQuery(const LogQuery& query, const LogQueryRange& range);
 
 // Block counts of the filters made by MakeBlockFilter for one query.

@@ -2,9 +2,11 @@
 
 namespace silt::testing {
 
-void EngineHttpFixture::OpenEngine(const time::Clock* clock, size_t head_max_bytes) {
+void EngineHttpFixture::OpenEngine(const time::Clock* clock, size_t head_max_bytes,
+                                   uint32_t max_record_bytes) {
   engine::EngineOptions options;
   if (head_max_bytes != 0) options.head.max_bytes = head_max_bytes;
+  if (max_record_bytes != 0) options.max_record_bytes = max_record_bytes;
   options.fs = &fs_;
   options.clock = clock;
   options.data_dir = dir_.Path("data");

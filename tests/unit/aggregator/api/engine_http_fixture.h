@@ -29,9 +29,10 @@ namespace silt::testing {
 
 class EngineHttpFixture : public ::testing::Test {
  protected:
-  // Opens engine_ in dir_/data with `clock` (must outlive the engine); `head_max_bytes` 0 keeps
-  // the engine's default. Fails the test (ASSERT) when the engine does not open.
-  void OpenEngine(const time::Clock* clock, size_t head_max_bytes = 0);
+  // Opens engine_ in dir_/data with `clock` (must outlive the engine); `head_max_bytes` and
+  // `max_record_bytes` 0 keep the engine's defaults. Fails the test (ASSERT) when the engine does not open.
+  void OpenEngine(const time::Clock* clock, size_t head_max_bytes = 0,
+                  uint32_t max_record_bytes = 0);
   // Starts server_ with `router` and `options` (port 0 on 127.0.0.1 unless they say otherwise).
   // Fails the test (ASSERT) when it does not listen.
   void StartServer(http::Router router, http::ServerOptions options = {});

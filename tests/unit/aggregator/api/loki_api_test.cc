@@ -136,6 +136,31 @@ TEST_F(LokiApiTest, QueryRangeForwardWithLimit) {
   EXPECT_THAT(Lines(r.body), ElementsAre("GET /a", "GET /b"));
 }
 
+TEST_F(LokiApiTest, QueryRangeIntervalKeepsOneEntryPerIntervalOverAllStreams) {
+  Push(R"({job="a"})", {{0, "a0"},
+                        {500 * time::kMillisecond, "a0.5"},
+                        {2 * time::kSecond, "a2"},
+                        {3500 * time::kMillisecond, "a3.5"}});
+  Push(R"({job="b"})", {{1 * time::kSecond, "b1"}, {4 * time::kSecond, "b4"}});
+  const std::string q = "/loki/api/v1/query_range?query=%7Bjob%3D~%22a%7Cb%22%7D" + kRange;
+  // Forward: a0 kept; a0.5 within 1s of it; b1 kept; a2 kept; a3.5 kept; b4 within 1s.
+  RawResponse forward = Get(q + "&direction=forward&interval=1");
+  ASSERT_EQ(forward.status, 200) << forward.body;
+  EXPECT_THAT(Lines(forward.body), ElementsAre("a0", "a2", "a3.5", "b1"));
+  // Backward from b4: a3.5 within 1s; a2 kept; b1 kept; a0.5 within 1s; a0 kept.
+  RawResponse backward = Get(q + "&interval=1s");
+  ASSERT_EQ(backward.status, 200) << backward.body;
+  EXPECT_THAT(Lines(backward.body), ElementsAre("a2", "a0", "b4", "b1"));
+  // Skipped entries do not use up the limit.
+  RawResponse limited = Get(q + "&direction=forward&interval=1&limit=3");
+  EXPECT_THAT(Lines(limited.body), ElementsAre("a0", "a2", "b1"));
+  RawResponse every = Get(q + "&direction=forward&interval=0");
+  EXPECT_EQ(Lines(every.body).size(), 6u);
+  RawResponse negative = Get(q + "&interval=-1");
+  EXPECT_EQ(negative.status, 400);
+  EXPECT_THAT(negative.body, HasSubstr("interval must be >= 0"));
+}
+
 TEST_F(LokiApiTest, QueryRangeMetricQueryReturnsMatrix) {
   PushSample();
   RawResponse r =
@@ -276,6 +301,63 @@ TEST_F(LokiApiTest, IndexStatsCountsHeadAndChunks) {
   EXPECT_EQ(uint64_t(root["entries"].get_uint64()), 5u);
   EXPECT_EQ(uint64_t(root["chunks"].get_uint64()), 3u);  // two flushed, one in the head
   EXPECT_GE(uint64_t(root["bytes"].get_uint64()), 6u * 5);
+}
+
+TEST_F(LokiApiTest, IndexStatsTakesAPostForm) {
+  PushSample();
+  const std::string form = "query=%7Bjob%3D%22db%22%7D&start=1699999990&end=1700000100";
+  RawResponse r = Send(
+      "POST /loki/api/v1/index/stats HTTP/1.1\r\nHost: t\r\nContent-Type: "
+      "application/x-www-form-urlencoded\r\nContent-Length: " +
+      std::to_string(form.size()) + "\r\n\r\n" + form);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"streams":1,"chunks":1,"bytes":10,"entries":1})");
+}
+
+TEST_F(LokiApiTest, VolumeAnswersBytesPerSelectorLabelAsAVector) {
+  PushSample();
+  RawResponse r = Get("/loki/api/v1/index/volume?query=%7Bjob%3D~%22.%2B%22%7D" + kRange);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers.Get("Content-Type").value_or(""), "application/json");
+  EXPECT_EQ(r.body, R"({"status":"success","data":{"resultType":"vector","result":[)"
+                    R"({"metric":{"job":"api"},"value":[1700000100,"18"]},)"
+                    R"({"metric":{"job":"db"},"value":[1700000100,"10"]}]}})");
+}
+
+TEST_F(LokiApiTest, VolumeRangeTakesAPostFormAndAnswersAMatrix) {
+  PushSample();
+  const std::string form =
+      "query=%7B%7D&start=1700000000&end=1700000010&step=5s&aggregateBy=labels"
+      "&targetLabels=level";
+  RawResponse r = Send(
+      "POST /loki/api/v1/index/volume_range HTTP/1.1\r\nHost: t\r\nContent-Type: "
+      "application/x-www-form-urlencoded\r\nContent-Length: " +
+      std::to_string(form.size()) + "\r\n\r\n" + form);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"status":"success","data":{"resultType":"matrix","result":[)"
+                    R"({"metric":{"level":""},"values":[[1700000004.999,"28"]]}]}})");
+}
+
+TEST_F(LokiApiTest, VolumeBadParametersAre400) {
+  RawResponse missing = Get("/loki/api/v1/index/volume");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_THAT(missing.body, HasSubstr("query is required"));
+  RawResponse pipeline =
+      Get("/loki/api/v1/index/volume?query=%7Bjob%3D%22db%22%7D%20%7C%3D%20%22x%22");
+  EXPECT_EQ(pipeline.status, 400);
+  EXPECT_THAT(pipeline.body, HasSubstr("only label matchers are supported"));
+  RawResponse aggregate =
+      Get("/loki/api/v1/index/volume?query=%7Bjob%3D%22db%22%7D&aggregateBy=streams");
+  EXPECT_EQ(aggregate.status, 400);
+  EXPECT_THAT(aggregate.body, HasSubstr("invalid aggregation option"));
+  RawResponse step =
+      Get("/loki/api/v1/index/volume_range?query=%7Bjob%3D%22db%22%7D&step=-1" + kRange);
+  EXPECT_EQ(step.status, 400);
+  EXPECT_THAT(step.body, HasSubstr("zero or negative query resolution step"));
+  RawResponse order =
+      Get("/loki/api/v1/index/volume?query=%7Bjob%3D%22db%22%7D&start=1700000100&end=1700000000");
+  EXPECT_EQ(order.status, 400);
+  EXPECT_THAT(order.body, HasSubstr("end timestamp must not be before"));
 }
 
 TEST_F(LokiApiTest, TenantComesFromTheOrgIdHeader) {

@@ -76,6 +76,30 @@ TEST_F(LokiQueryTest, StepMustBePositive) {
   EXPECT_TRUE(Check(r).ok());
 }
 
+TEST_F(LokiQueryTest, IntervalMustBeANonNegativeDuration) {
+  LokiQueryRequest r;
+  r.interval = "-1";
+  EXPECT_THAT(Check(r).message(), HasSubstr("interval must be >= 0"));
+  r.interval = "often";
+  EXPECT_THAT(Check(r).message(), HasSubstr("interval 'often': expected a duration"));
+  r.interval = "1e30";
+  EXPECT_EQ(Check(r).code(), StatusCode::kInvalidArgument);
+  r.interval = "0";
+  EXPECT_TRUE(Check(r).ok());
+  r.interval = "2.5";
+  EXPECT_TRUE(Check(r).ok());
+  r.interval = "1m";
+  EXPECT_TRUE(Check(r).ok());
+}
+
+TEST_F(LokiQueryTest, SecondsOrDurationReadsBothForms) {
+  EXPECT_EQ(*ParseSecondsOrDuration("step", "1.5"), 1'500'000'000);
+  EXPECT_EQ(*ParseSecondsOrDuration("step", "1m30s"), 90 * time::kSecond);
+  EXPECT_THAT(ParseSecondsOrDuration("step", "x").status().message(), HasSubstr("step 'x'"));
+  EXPECT_EQ(DefaultStep(0, 1000 * time::kSecond), 4 * time::kSecond);
+  EXPECT_EQ(DefaultStep(0, 10 * time::kSecond), time::kSecond);
+}
+
 TEST_F(LokiQueryTest, SinceMustBePositive) {
   LokiQueryRequest r;
   r.since = "-1h";

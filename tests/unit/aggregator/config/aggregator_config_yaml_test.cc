@@ -53,6 +53,50 @@ TEST(HttpConfigTest, EveryKeyIsRead) {
   EXPECT_EQ(h.max_entries_limit_per_query, 100u);
 }
 
+TEST(HttpConfigTest, TailDefaultsAreLokis) {
+  Result<AggregatorConfig> c = Parse("");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->http.tail_max_connections, 100u);
+  EXPECT_EQ(c->http.tail_default_limit, 100u);
+  EXPECT_EQ(c->http.tail_max_limit, 0u);
+  EXPECT_EQ(c->http.tail_max_delay_for_ns, 5 * time::kSecond);
+  EXPECT_EQ(c->http.tail_send_buffer_bytes, size_t{4} << 20);
+  EXPECT_EQ(c->http.tail_max_queued_entries, 10'000u);
+}
+
+TEST(HttpConfigTest, TailKeysAreRead) {
+  Result<AggregatorConfig> c = Parse(
+      "http:\n  tail_max_connections: 3\n  tail_default_limit: 10\n  tail_max_limit: 20\n"
+      "  tail_max_delay_for: 1m\n  tail_send_buffer: 64KiB\n  tail_max_queued_entries: 50\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->http.tail_max_connections, 3u);
+  EXPECT_EQ(c->http.tail_default_limit, 10u);
+  EXPECT_EQ(c->http.tail_max_limit, 20u);
+  EXPECT_EQ(c->http.tail_max_delay_for_ns, 60 * time::kSecond);
+  EXPECT_EQ(c->http.tail_send_buffer_bytes, 64u << 10);
+  EXPECT_EQ(c->http.tail_max_queued_entries, 50u);
+}
+
+TEST(HttpConfigTest, BadTailValuesAreReported) {
+  Result<AggregatorConfig> c = Parse(
+      "http:\n  tail_max_connections: 0\n  tail_max_delay_for: 1500ms\n"
+      "  tail_send_buffer: 10\n  tail_max_queued_entries: 0\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("aggregator.yaml:2:"));
+  EXPECT_THAT(c.status().message(), HasSubstr("tail_max_connections must be at least 1"));
+  EXPECT_THAT(c.status().message(), HasSubstr("tail_max_delay_for must be a whole number"));
+  EXPECT_THAT(c.status().message(), HasSubstr("tail_send_buffer must be between"));
+  EXPECT_THAT(c.status().message(), HasSubstr("tail_max_queued_entries must be at least 1"));
+}
+
+TEST(HttpConfigTest, TailDefaultLimitOverTheMaximumIsAnError) {
+  Result<AggregatorConfig> c =
+      Parse("http:\n  max_entries_limit_per_query: 50\n  tail_default_limit: 60\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("tail_default_limit (60) must not exceed"));
+  EXPECT_TRUE(Parse("http:\n  tail_max_limit: 80\n  tail_default_limit: 60\n").ok());
+}
+
 TEST(HttpConfigTest, EmptyListenDisablesTheApi) {
   Result<AggregatorConfig> c = Parse("http:\n  listen: ''\n");
   ASSERT_TRUE(c.ok()) << c.status();
@@ -123,7 +167,8 @@ TEST(AggregatorConfigYamlTest, EncodedConfigLoadsBackTheSame) {
       "storage:\n  chunk_codec: zstd\n  partition_length: 30m\n"
       "http:\n  listen: 127.0.0.1:0\n  query_timeout: 90s\n  max_query_memory: 1GiB\n"
       "  tls:\n    cert_file: /h.pem\n    key_file: /h.key\n    client_ca_file: /ca.pem\n"
-      "    client_auth: optional\n");
+      "    client_auth: optional\n"
+      "  tail_max_delay_for: 10s\n  tail_send_buffer: 1MiB\n");
   ASSERT_TRUE(c.ok()) << c.status();
   const std::string yaml = EncodeAggregatorConfigYaml(*c);
   EXPECT_THAT(yaml, Not(HasSubstr("s3cret-token")));
@@ -148,6 +193,9 @@ TEST(AggregatorConfigYamlTest, EncodedConfigLoadsBackTheSame) {
   EXPECT_EQ(back->http.server.tls->cert_file, "/h.pem");
   EXPECT_EQ(back->http.server.tls->client_auth, net::ClientAuth::kOptional);
   EXPECT_EQ(back->http.server.tls->min_version, net::TlsVersion::kTls12);
+  EXPECT_EQ(back->http.tail_max_delay_for_ns, 10 * time::kSecond);
+  EXPECT_EQ(back->http.tail_send_buffer_bytes, 1u << 20);
+  EXPECT_THAT(yaml, HasSubstr("tail_max_connections: 100"));
   EXPECT_EQ(EncodeAggregatorConfigYaml(*back), yaml);
 }
 

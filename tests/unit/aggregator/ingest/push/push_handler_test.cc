@@ -186,5 +186,29 @@ TEST_F(PushHandlerTest, FullHeadIs429WithRetryAfter) {
   EXPECT_EQ(Metric(R"(silt_push_requests_total{format="json",status="429"})"), 1);
 }
 
+TEST_F(PushHandlerTest, PushLargerThanOneWalRecordIs413NamingTheLimit) {
+  Stop();
+  Start({}, 0, uint32_t{1} << 20);
+  std::string body = R"({"streams":[{"stream":{"job":"big"},"values":[)";
+  for (int i = 0; i < 6; ++i) {
+    body +=
+        std::string(i ? "," : "") + "[\"" + Ts(i) + "\",\"" + std::string(250 << 10, 'x') + "\"]";
+  }
+  body += "]}]}";
+  CurlResult big = Post("/loki/api/v1/push", body, {"Content-Type: application/json"});
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_THAT(big.body, HasSubstr("push for tenant 'fake' was not stored: its 6 entries take"));
+  EXPECT_THAT(big.body, HasSubstr("more than storage.max_record_size (1048576 bytes)"));
+  EXPECT_THAT(big.body, HasSubstr("raise storage.max_record_size"));
+  EXPECT_TRUE(Stored("job", "big").empty());
+  EXPECT_EQ(Metric(R"(silt_push_requests_total{format="json",status="413"})"), 1);
+  // A push that fits is stored as usual.
+  const std::string small =
+      R"({"streams":[{"stream":{"job":"big"},"values":[[")" + Ts(1) + R"(","fits"]]}]})";
+  CurlResult ok = Post("/loki/api/v1/push", small, {"Content-Type: application/json"});
+  EXPECT_EQ(ok.status, 204) << ok.body;
+  EXPECT_EQ(Stored("job", "big").size(), 1u);
+}
+
 }  // namespace
 }  // namespace silt::ingest

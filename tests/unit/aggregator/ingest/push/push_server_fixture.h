@@ -29,9 +29,10 @@ class PushServerFixture : public ::silt::testing::EngineHttpFixture {
   void SetUp() override { Start(); }
   void TearDown() override { Stop(); }
 
-  // `head_max_bytes` 0 keeps the engine's default.
-  void Start(http::ServerOptions server_options = {}, size_t head_max_bytes = 0) {
-    ASSERT_NO_FATAL_FAILURE(OpenEngine(&clock_, head_max_bytes));
+  // `head_max_bytes` and `max_record_bytes` 0 keep the engine's defaults.
+  void Start(http::ServerOptions server_options = {}, size_t head_max_bytes = 0,
+             uint32_t max_record_bytes = 0) {
+    ASSERT_NO_FATAL_FAILURE(OpenEngine(&clock_, head_max_bytes, max_record_bytes));
     PushHandlerOptions push;
     push.engine = engine_.get();
     push.clock = &clock_;

@@ -44,11 +44,11 @@ class LogQueryExecutorTest : public ::testing::Test {
   // `prefilter` false clears the plan's scan_literals: no block is skipped after decompression.
   Result<LogQueryResult> Run(const std::string& logql, Direction direction, size_t limit,
                              const Pipeline& pipeline, ExecutorOptions options = {},
-                             bool prefilter = true) {
+                             bool prefilter = true, int64_t interval = 0) {
     auto query = ParseQuery(logql);
     EXPECT_TRUE(query.ok()) << query.status();
     if (!query.ok()) return query.status();
-    LogQueryRange range{kT0 - kHourNs / 2, kT0 + kHourNs / 2, direction, limit};
+    LogQueryRange range{kT0 - kHourNs / 2, kT0 + kHourNs / 2, direction, limit, interval};
     SILT_ASSIGN_OR_RETURN(LogQueryPlan plan, PlanLogQuery(std::get<LogQuery>(query->node), range));
     if (!prefilter) plan.scan_literals.clear();
     if (options.clock == nullptr) options.clock = &clock_;
@@ -125,6 +125,25 @@ TEST_F(LogQueryExecutorTest, LimitKeepsTheFirstEntriesOfTheMergeForward) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(Rows(*result), (std::vector<std::string>{R"({job="a"} 1:a1)", R"({job="a"} 3:a3)",
                                                      R"({job="b"} 2:b2)", R"({job="b"} 4:b4)"}));
+}
+
+TEST_F(LogQueryExecutorTest, IntervalKeepsEntriesAtLeastThatFarApartOverAllStreams) {
+  Push("a", {{0, "a0"}, {5, "a5"}, {20, "a20"}});
+  Push("b", {{10, "b10"}, {12, "b12"}});
+  auto forward = Run(R"({job=~"a|b"})", Direction::kForward, 100, all_, {}, true, 10);
+  ASSERT_TRUE(forward.ok()) << forward.status();
+  EXPECT_EQ(Rows(*forward), (std::vector<std::string>{R"({job="a"} 0:a0)", R"({job="a"} 20:a20)",
+                                                      R"({job="b"} 10:b10)"}));
+  EXPECT_EQ(forward->stats.entries_returned, 3u);
+  // Backward from a20: b12 is 8 before it, b10 10 before it, a5 5 before b10, a0 10 before it.
+  auto backward = Run(R"({job=~"a|b"})", Direction::kBackward, 100, all_, {}, true, 10);
+  ASSERT_TRUE(backward.ok()) << backward.status();
+  EXPECT_EQ(Rows(*backward), (std::vector<std::string>{R"({job="a"} 20:a20)", R"({job="a"} 0:a0)",
+                                                       R"({job="b"} 10:b10)"}));
+  // Skipped entries do not use up the limit.
+  auto limited = Run(R"({job=~"a|b"})", Direction::kForward, 2, all_, {}, true, 10);
+  ASSERT_TRUE(limited.ok()) << limited.status();
+  EXPECT_EQ(Rows(*limited), (std::vector<std::string>{R"({job="a"} 0:a0)", R"({job="b"} 10:b10)"}));
 }
 
 TEST_F(LogQueryExecutorTest, EqualTimestampsAcrossStreamsGoByLabelsUnderTheLimit) {

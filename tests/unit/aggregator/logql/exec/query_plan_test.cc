@@ -54,8 +54,7 @@ TEST(QueryPlanTest, OrChainWithAnUncheckableAlternativeCannotSkip) {
 }
 
 TEST(QueryPlanTest, SeveralFiltersAreSeveralGroups) {
-  EXPECT_EQ(Literals(R"({a="b"} |= "a x b" | json |= "c y d")"),
-            (Groups{{"a x b"}, {"c y d"}}));
+  EXPECT_EQ(Literals(R"({a="b"} |= "a x b" | json |= "c y d")"), (Groups{{"a x b"}, {"c y d"}}));
 }
 
 TEST(QueryPlanTest, NegativeRegexPatternAndIpFiltersCannotSkip) {
@@ -84,6 +83,13 @@ TEST(QueryPlanTest, ZeroLimitIsRefused) {
   auto plan = Plan(R"({a="b"})", {0, 10, store::Direction::kBackward, 0});
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("limit must be a positive value"), std::string::npos);
+}
+
+TEST(QueryPlanTest, NegativeIntervalIsRefused) {
+  auto plan = Plan(R"({a="b"})", {0, 10, store::Direction::kBackward, 10, -1});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("interval must be >= 0"), std::string::npos);
+  EXPECT_TRUE(Plan(R"({a="b"})", {0, 10, store::Direction::kBackward, 10, 5}).ok());
 }
 
 }  // namespace
