@@ -189,10 +189,8 @@ Status AggregatorServer::StartHttpIngest() {
   push.metrics = &registry_;
   push.limits = config_.limits;
   api::QueryPool* pool = query_pool_.get();
-  // A job refused after Stop() is dropped with its responder, which answers 500.
-  push.executor = [pool](std::function<void()> job) {
-    static_cast<void>(pool->Submit(std::move(job)));
-  };
+  // After Stop() the pool refuses jobs and the push handler answers 503.
+  push.executor = [pool](std::function<void()> job) { return pool->Submit(std::move(job)); };
   push.max_decompressed_bytes = c.server.max_decoded_body_bytes;
   push.pipeline = c.push_pipeline;
   push.logger = logger_;

@@ -135,7 +135,9 @@ void PushHandler::Dispatch(std::shared_ptr<Job> job) {
     return;
   }
   if (!options_.executor) return Run(job);
-  options_.executor([this, job = std::move(job)] { Run(job); });
+  if (!options_.executor([this, job] { Run(job); })) {
+    Answer(job, 503, "the aggregator is shutting down and takes no more pushes; retry later");
+  }
 }
 
 bool PushHandler::Decode(const std::shared_ptr<Job>& job, DecodedPush* decoded) {

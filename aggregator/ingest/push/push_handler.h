@@ -52,8 +52,9 @@ struct PushHandlerOptions {
   const time::Clock* clock = nullptr;       // required: "now" for the timestamp window
   metrics::Registry* metrics = nullptr;     // required
   PushLimits limits;
-  // Runs decoding and the push off the loop thread. Empty: inline on the loop thread (tests).
-  std::function<void(std::function<void()>)> executor;
+  // Runs decoding and the push off the loop thread; returns false when it takes no more work
+  // (shutting down), and the request is then answered 503. Empty: inline on the loop thread.
+  std::function<bool(std::function<void()>)> executor;
   // Largest protobuf body after snappy decompression (413 beyond).
   size_t max_decompressed_bytes = size_t{64} << 20;
   std::string default_tenant = "fake";

@@ -22,6 +22,7 @@ using ::silt::ingest::testing::kNow;
 using ::silt::ingest::testing::ProtoBody;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 struct CurlResult {
   int status = 0;
@@ -67,6 +68,16 @@ TEST_F(PushHandlerTest, JsonPushIsStoredAndAnswered204) {
   EXPECT_EQ(Metric(R"(silt_push_requests_total{format="json",status="204"})"), 1);
   EXPECT_EQ(Metric(R"(silt_push_entries_received_total{format="json"})"), 2);
   EXPECT_EQ(Metric(R"(silt_push_bytes_received_total{format="json"})"), 11);
+}
+
+TEST_F(PushHandlerTest, PushRefusedByAStoppingExecutorIs503AndStoresNothing) {
+  refuse_jobs_ = true;
+  const std::string body =
+      R"({"streams":[{"stream":{"job":"late"},"values":[[")" + Ts(1) + R"(","too late"]]}]})";
+  CurlResult r = Post("/loki/api/v1/push", body, {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("shutting down"));
+  EXPECT_THAT(Stored("job", "late"), IsEmpty());
 }
 
 TEST_F(PushHandlerTest, GzipJsonPushIsStored) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,7 +39,11 @@ class PushServerFixture : public ::silt::testing::EngineHttpFixture {
     push.clock = &clock_;
     push.metrics = &registry_;
     push.max_decompressed_bytes = size_t{4} << 20;
-    push.executor = [this](std::function<void()> job) { workers_.Run(std::move(job)); };
+    push.executor = [this](std::function<void()> job) {
+      if (refuse_jobs_) return false;
+      workers_.Run(std::move(job));
+      return true;
+    };
     auto handler = PushHandler::Create(std::move(push));
     ASSERT_TRUE(handler.ok()) << handler.status();
     handler_ = std::move(*handler);
@@ -85,6 +90,8 @@ class PushServerFixture : public ::silt::testing::EngineHttpFixture {
   time::FakeClock clock_{kNow};
   metrics::Registry registry_;
   http::testing::Workers workers_;
+  // When set, the executor refuses work as the aggregator's pool does once it is stopping.
+  std::atomic<bool> refuse_jobs_{false};
   std::unique_ptr<PushHandler> handler_;
   std::string base_;
 };
