@@ -34,6 +34,7 @@ TEST(RotationLoadTest, RenameRotationEveryFewMillisecondsUnderLoad) {
   harness.Start();
   ASSERT_TRUE(harness.WaitForAny("ready")) << harness.AgentLog();
   constexpr int kLines = 60000;
+  constexpr int kLinesPerRotation = 2000;  // so at least 29 rotations
   std::atomic<int> rotations{0};
   std::atomic<bool> reopen{false};
   std::atomic<bool> done{false};
@@ -48,6 +49,15 @@ TEST(RotationLoadTest, RenameRotationEveryFewMillisecondsUnderLoad) {
       const std::string line = "load " + std::to_string(i) + " payload\n";
       if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
       if (i % 200 == 0) std::this_thread::sleep_for(std::chrono::microseconds(kWriterPauseUs));
+      // Every kLinesPerRotation lines, let the rotator catch up, so a fast machine still sees
+      // the writes spread over at least kLines / kLinesPerRotation rotations.
+      if (i % kLinesPerRotation == 0) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (rotations.load() < i / kLinesPerRotation &&
+               std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+      }
     }
     ::close(fd);
     done = true;
