@@ -42,6 +42,15 @@ void QueryMemory::Release(size_t bytes, MemoryUse use) {
   used_ -= bytes;
 }
 
+namespace {
+constexpr std::string_view kExceededPrefix = "query would use more than ";
+}  // namespace
+
+bool IsMemoryLimitError(const Status& status) {
+  return status.code() == StatusCode::kResourceExhausted &&
+         status.message().starts_with(kExceededPrefix);
+}
+
 Status QueryMemory::Exceeded(size_t bytes, MemoryUse use) const {
   std::string parts;
   for (size_t i = 0; i < kMemoryUseCount; ++i) {
@@ -51,7 +60,7 @@ Status QueryMemory::Exceeded(size_t bytes, MemoryUse use) const {
     parts += std::string(kUseNames[i]) + " " + Approximate(held);
   }
   return Status::ResourceExhausted(
-      "query would use more than " + units::FormatByteSize(limit_) + " of memory (" + parts +
+      std::string(kExceededPrefix) + units::FormatByteSize(limit_) + " of memory (" + parts +
       "); narrow the time range or the selector, or raise " + limit_name_);
 }
 

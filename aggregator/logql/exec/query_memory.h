@@ -32,6 +32,9 @@ enum class MemoryUse : unsigned char {
 };
 inline constexpr size_t kMemoryUseCount = 5;
 
+// Whether `status` is a QueryMemory's "over the limit" error (not a timeout or a read error).
+bool IsMemoryLimitError(const Status& status);
+
 class QueryMemory {
  public:
   // `limit_bytes` <= 0: no limit (charges are still counted, for peak()). `limit_name` is what

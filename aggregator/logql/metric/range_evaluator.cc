@@ -95,9 +95,10 @@ Status ReadStream(exec::StreamCursor* cursor, SampleExtractor* extractor,
   }
 }
 
-// Reads every selected stream once over [from, through) into `collector`.
+// Reads every selected stream once over [from, through) into `collector`. The streams are
+// counted in the query's stats once per query: `*streams_counted` says whether they were.
 Status ReadSeries(const RangeAggregation& aggregation, const EvalContext& ctx, int64_t from,
-                  int64_t through, SeriesCollector* collector) {
+                  int64_t through, SeriesCollector* collector, bool* streams_counted) {
   const LogQuery& query = aggregation.range.query;
   SILT_ASSIGN_OR_RETURN(
       exec::LogQueryPlan plan,
@@ -110,7 +111,8 @@ Status ReadSeries(const RangeAggregation& aggregation, const EvalContext& ctx, i
   exec::BlockCounters blocks;
   engine::BlockFilter filter = exec::MakeBlockFilter(plan, ctx.use_blooms, &blocks);
   exec::QueryStats& stats = *ctx.stats;
-  stats.streams_selected += selected.size();
+  if (!*streams_counted) stats.streams_selected += selected.size();
+  *streams_counted = true;
   for (const engine::StreamSelection& stream : selected) {
     SILT_RETURN_IF_ERROR(ctx.deadline->Check());
     stats.chunks_referenced += stream.chunks.size();
@@ -192,22 +194,72 @@ Result<std::vector<Vector>> EvaluateWindows(const RangeAggregation& aggregation,
   return steps;
 }
 
-Result<StepValues> EvaluateRangeAggregation(const RangeAggregation& aggregation,
-                                            const EvalContext& ctx) {
+namespace {
+
+// A slice of the steps spans at most this many ranges (at least one step), so a long query reads
+// its data in pieces and holds the samples of one piece at a time; each piece re-reads one range
+// before its first step, 1/kRangesPerSlice of what it reads.
+constexpr int64_t kRangesPerSlice = 8;
+
+size_t StepsPerSlice(const RangeAggregation& aggregation, const StepGrid& grid) {
+  const int64_t span = aggregation.range.range_nanos * kRangesPerSlice;
+  const int64_t steps = span / std::max<int64_t>(grid.step, 1);
+  return static_cast<size_t>(std::clamp<int64_t>(steps, 1, static_cast<int64_t>(grid.count)));
+}
+
+// Reads what the windows of `slice` need and appends their vectors to `values`. When the samples
+// do not fit the query's memory, a slice of several steps is evaluated again as two halves
+// (exact: every window lies within the half that holds its step).
+Status EvaluateSlice(const RangeAggregation& aggregation, const EvalContext& ctx,
+                     const StepGrid& slice, StepValues* values, bool* streams_counted) {
   const int64_t range = aggregation.range.range_nanos;
   const int64_t offset = aggregation.range.offset_nanos;
-  const int64_t last = ctx.grid.At(ctx.grid.count - 1);
   // Windows are (T - offset - range, T - offset]; the iterator's range is [from, through).
-  const int64_t from = ctx.grid.start - offset - range + 1;
-  const int64_t through = last - offset + 1;
-  SeriesCollector collector(ctx.memory);
-  SILT_RETURN_IF_ERROR(ReadSeries(aggregation, ctx, from, through, &collector));
-  const std::vector<RangeSeries> series = collector.Finish();
+  const int64_t from = slice.start - offset - range + 1;
+  const int64_t through = slice.At(slice.count - 1) - offset + 1;
+  exec::MemoryLease steps_memory(ctx.memory, exec::MemoryUse::kSteps);
+  Result<std::vector<Vector>> steps = [&]() -> Result<std::vector<Vector>> {
+    SeriesCollector collector(ctx.memory);
+    SILT_RETURN_IF_ERROR(ReadSeries(aggregation, ctx, from, through, &collector, streams_counted));
+    const std::vector<RangeSeries> series = collector.Finish();
+    return EvaluateWindows(aggregation, series, slice, *ctx.deadline, &steps_memory);
+  }();  // the series' samples are released here, the steps travel on
+  if (!steps.ok()) {
+    if (!exec::IsMemoryLimitError(steps.status()) || slice.count < 2) {
+      return steps.status();
+    }
+    steps_memory.Reset();
+    const size_t half = slice.count / 2;
+    SILT_RETURN_IF_ERROR(
+        EvaluateSlice(aggregation, ctx, {slice.start, slice.step, half}, values, streams_counted));
+    return EvaluateSlice(aggregation, ctx, {slice.At(half), slice.step, slice.count - half}, values,
+                         streams_counted);
+  }
+  // The slice's outer vector goes; its step vectors move into `values` (charged there already).
+  const size_t bytes =
+      steps_memory.bytes() - std::min(steps_memory.bytes(), steps->capacity() * sizeof(Vector));
+  steps_memory.Reset();
+  SILT_RETURN_IF_ERROR(values->memory.Grow(bytes));
+  for (Vector& v : *steps) values->steps.push_back(std::move(v));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<StepValues> EvaluateRangeAggregation(const RangeAggregation& aggregation,
+                                            const EvalContext& ctx) {
   StepValues values;
   values.memory = exec::MemoryLease(ctx.memory, exec::MemoryUse::kSteps);
-  SILT_ASSIGN_OR_RETURN(
-      values.steps, EvaluateWindows(aggregation, series, ctx.grid, *ctx.deadline, &values.memory));
-  return values;  // the series' samples are released here, the steps travel on
+  SILT_RETURN_IF_ERROR(values.memory.Grow(ctx.grid.count * sizeof(Vector)));
+  values.steps.reserve(ctx.grid.count);
+  const size_t per_slice = StepsPerSlice(aggregation, ctx.grid);
+  bool streams_counted = false;
+  for (size_t first = 0; first < ctx.grid.count; first += per_slice) {
+    const StepGrid slice{ctx.grid.At(first), ctx.grid.step,
+                         std::min(per_slice, ctx.grid.count - first)};
+    SILT_RETURN_IF_ERROR(EvaluateSlice(aggregation, ctx, slice, &values, &streams_counted));
+  }
+  return values;
 }
 
 }  // namespace silt::logql::metric

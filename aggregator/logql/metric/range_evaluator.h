@@ -4,7 +4,11 @@
 //
 //   1. every stream the selector matches is read ONCE, oldest first, over
 //      (start - range - offset, end - offset], through the query's pipeline and the
-//      SampleExtractor; samples are grouped into series by their labels;
+//      SampleExtractor; samples are grouped into series by their labels. A query spanning
+//      more than 8 ranges is read in slices of steps spanning at most 8 ranges each (each
+//      slice re-reads the one range before its first step), so only one slice's samples are
+//      held at a time; a slice whose samples still do not fit the query's memory is split in
+//      halves, down to one step;
 //   2. at each step T the window (T - offset - range, T - offset] is found by sliding two
 //      indexes forward over each series' time-ordered samples (storage is never read again),
 //      and the range function (range_functions.h) of a non-empty window is the series' value

@@ -163,6 +163,42 @@ TEST_F(MetricQueryExecutorTest, LargeBudgetGivesTheSameResultAndGivesEverythingB
   EXPECT_EQ(memory.used(), 0u);
 }
 
+// Range aggregations over many ranges are read in slices, and a slice whose samples do not fit
+// is halved: both give exactly what one unlimited read gives.
+TEST_F(MetricQueryExecutorTest, SlicedReadsGiveTheSameResultAsOneRead) {
+  const MetricQueryParams params{kBase - 599 * kS, kBase, 7 * kS, false};
+  MetricExecutorOptions unlimited;
+  unlimited.max_query_memory_bytes = 0;
+  // 600 samples of 16 bytes (9.6 KB) do not fit 6 KiB at once; [20s] windows at steps of 7s
+  // fit in pieces.
+  exec::QueryMemory memory(6 * 1024);
+  MetricExecutorOptions budgeted;
+  budgeted.memory = &memory;
+  for (const std::string query :
+       {R"(count_over_time({job="a"}[20s]))", R"(rate({job="a"}[1m]))",
+        R"(quantile_over_time(0.5, {job="a"} | label_format v="1" | unwrap v [30s]))",
+        R"(absent_over_time({job="a"}[2s]))"}) {
+    SCOPED_TRACE(query);
+    Result<MetricQueryResult> without = Run(query, params, unlimited);
+    Result<MetricQueryResult> with = Run(query, params, budgeted);
+    ASSERT_TRUE(without.ok()) << without.status();
+    ASSERT_TRUE(with.ok()) << with.status();
+    ASSERT_EQ(with->matrix.size(), without->matrix.size());
+    for (size_t i = 0; i < with->matrix.size(); ++i) {
+      EXPECT_EQ(with->matrix[i].labels, without->matrix[i].labels);
+      ASSERT_EQ(with->matrix[i].points.size(), without->matrix[i].points.size());
+      for (size_t j = 0; j < with->matrix[i].points.size(); ++j) {
+        EXPECT_EQ(with->matrix[i].points[j].timestamp_ns,
+                  without->matrix[i].points[j].timestamp_ns);
+        EXPECT_EQ(with->matrix[i].points[j].value, without->matrix[i].points[j].value);
+      }
+    }
+    EXPECT_EQ(with->stats.streams_selected, 1u);
+    EXPECT_LT(memory.peak(), 6u * 1024);
+    EXPECT_EQ(memory.used(), 0u);
+  }
+}
+
 TEST_F(MetricQueryExecutorTest, StepVectorsOverTheBudgetFailTheQuery) {
   MetricExecutorOptions options;
   options.max_query_memory_bytes = 64 * 1024;
