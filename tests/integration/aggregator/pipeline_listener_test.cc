@@ -18,18 +18,12 @@
 #include "shared/time/timestamp.h"
 #include "tests/integration/agent/agent_harness.h"
 #include "tests/integration/aggregator/aggregator_process.h"
-#include "tests/unit/shared/http/test_server.h"
+#include "tests/integration/aggregator/curl_runner.h"
 
 namespace silt::testing {
 namespace {
 
-using ::silt::http::testing::RunCurl;
 using ::testing::HasSubstr;
-
-struct CurlResult {
-  int status = 0;
-  std::string body;
-};
 
 // One stream of a query_range answer.
 struct QueriedStream {
@@ -96,16 +90,7 @@ class PipelineListenerTest : public AggregatorProcessTest {
   }
 
   CurlResult Curl(std::vector<std::string> args) {
-    const std::string body_file = dir_.Path("curl-body");
-    args.insert(args.begin(), {"-o", body_file, "-w", "%{http_code}"});
-    int rc = 0;
-    const std::string out = RunCurl(args, &rc);
-    EXPECT_EQ(rc, 0) << out;
-    CurlResult result;
-    result.status = std::atoi(out.c_str());
-    std::ifstream in(body_file);
-    result.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return result;
+    return silt::testing::Curl(dir_.Path("curl-body"), std::move(args));
   }
 
   CurlResult PushJson(const std::string& body) {
