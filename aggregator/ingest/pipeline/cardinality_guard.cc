@@ -2,12 +2,13 @@
 #include "aggregator/ingest/pipeline/cardinality_guard.h"
 
 #include <mutex>
+#include <optional>
 #include <utility>
 
 namespace silt::ingest {
 
 CardinalityGuard::CardinalityGuard(CardinalityGuardOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)), refusal_warnings_(options_.message_interval_ns) {}
 
 bool CardinalityGuard::Admit(std::string_view value) {
   {
@@ -38,15 +39,9 @@ size_t CardinalityGuard::size() const {
 
 void CardinalityGuard::Refuse(std::string_view value) {
   options_.refusals->Inc();
-  uint64_t refused = unreported_refusals_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (options_.logger == nullptr) return;
-  int64_t now = options_.clock->MonotonicNanos();
-  int64_t next = next_message_ns_.load(std::memory_order_relaxed);
-  if (now < next || !next_message_ns_.compare_exchange_strong(
-                        next, now + options_.message_interval_ns, std::memory_order_relaxed)) {
-    return;
-  }
-  refused = unreported_refusals_.exchange(0, std::memory_order_relaxed);
+  const std::optional<uint64_t> refused = refusal_warnings_.Note(options_.clock->MonotonicNanos());
+  if (!refused.has_value()) return;
   options_.logger->Warn(
       "pipeline",
       "label cardinality limit reached: new values of this label are kept as structured metadata "
@@ -56,7 +51,7 @@ void CardinalityGuard::Refuse(std::string_view value) {
        {"label", options_.label},
        {"max_values_per_label", options_.max_values},
        {"refused_value", value},
-       {"refused_since_last_warning", refused}});
+       {"refused_since_last_warning", *refused}});
 }
 
 }  // namespace silt::ingest

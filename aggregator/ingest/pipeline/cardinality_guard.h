@@ -10,7 +10,6 @@
 // values take a shared lock; only the first sighting of a value takes the exclusive lock.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <shared_mutex>
@@ -19,6 +18,7 @@
 #include <unordered_set>
 
 #include "shared/log/logger.h"
+#include "shared/log/warning_throttle.h"
 #include "shared/metrics/counter.h"
 #include "shared/time/clock.h"
 
@@ -59,8 +59,7 @@ class CardinalityGuard {
   const CardinalityGuardOptions options_;
   mutable std::shared_mutex mu_;
   std::unordered_set<std::string, Hash, std::equal_to<>> values_;  // guarded by mu_
-  std::atomic<int64_t> next_message_ns_{INT64_MIN};
-  std::atomic<uint64_t> unreported_refusals_{0};
+  log::WarningThrottle refusal_warnings_;
 };
 
 }  // namespace silt::ingest

@@ -1,6 +1,7 @@
 // A listener's pipeline with its label validation and outcome counter (listener_pipeline.h).
 #include "aggregator/ingest/pipeline/listener_pipeline.h"
 
+#include <optional>
 #include <utility>
 
 namespace silt::ingest {
@@ -64,16 +65,11 @@ PipelineEntry& ListenerPipeline::ThreadEntry() {
 }
 
 void ListenerPipeline::WarnFallback(const labels::LabelSet& rejected, const Status& why) const {
-  uint64_t count = unreported_fallbacks_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (options_.logger == nullptr) return;
   const int64_t now = options_.clock != nullptr ? options_.clock->MonotonicNanos()
                                                 : time::SystemClock().MonotonicNanos();
-  int64_t next = next_message_ns_.load(std::memory_order_relaxed);
-  if (now < next || !next_message_ns_.compare_exchange_strong(
-                        next, now + options_.message_interval_ns, std::memory_order_relaxed)) {
-    return;
-  }
-  count = unreported_fallbacks_.exchange(0, std::memory_order_relaxed);
+  const std::optional<uint64_t> count = fallback_warnings_.Note(now);
+  if (!count.has_value()) return;
   options_.logger->Warn(
       "pipeline",
       "the labels an ingest pipeline made are invalid, so entries are stored under the labels "
@@ -82,7 +78,7 @@ void ListenerPipeline::WarnFallback(const labels::LabelSet& rejected, const Stat
       {{"listener", options_.listener},
        {"labels", rejected.ToString()},
        {"error", why},
-       {"fallbacks_since_last_warning", count}});
+       {"fallbacks_since_last_warning", *count}});
 }
 
 }  // namespace silt::ingest

@@ -17,7 +17,6 @@
 // outlive the ListenerPipeline.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,6 +27,7 @@
 #include "shared/labels/label_set.h"
 #include "shared/labels/validation.h"
 #include "shared/log/logger.h"
+#include "shared/log/warning_throttle.h"
 #include "shared/metrics/counter.h"
 #include "shared/metrics/registry.h"
 #include "shared/status/result.h"
@@ -69,7 +69,9 @@ class ListenerPipeline {
 
  private:
   ListenerPipeline(ListenerPipelineOptions options, std::unique_ptr<Pipeline> pipeline)
-      : options_(std::move(options)), pipeline_(std::move(pipeline)) {}
+      : options_(std::move(options)),
+        pipeline_(std::move(pipeline)),
+        fallback_warnings_(options_.message_interval_ns) {}
 
   // Logs the label_fallback warning when the interval has passed since the last one.
   void WarnFallback(const labels::LabelSet& rejected, const Status& why) const;
@@ -80,8 +82,7 @@ class ListenerPipeline {
   metrics::Counter* guarded_ = nullptr;
   metrics::Counter* fallback_ = nullptr;
   metrics::Counter* dropped_ = nullptr;
-  mutable std::atomic<int64_t> next_message_ns_{INT64_MIN};
-  mutable std::atomic<uint64_t> unreported_fallbacks_{0};
+  mutable log::WarningThrottle fallback_warnings_;
 };
 
 }  // namespace silt::ingest
