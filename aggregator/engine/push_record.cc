@@ -1,5 +1,7 @@
 #include "aggregator/engine/push_record.h"
 
+#include <bit>
+#include <cstring>
 #include <string>
 
 #include "aggregator/store/binary_coding.h"
@@ -8,25 +10,107 @@ namespace silt::engine {
 namespace {
 
 using store::ByteReader;
-using store::PutFixed64;
-using store::PutFixed8;
-using store::PutVarint64;
-using store::VarintLength;
 
-void PutString(std::string_view s, std::string* out) {
-  PutVarint64(s.size(), out);
-  out->append(s);
+// VarintLength without a loop: 7 bits per byte.
+size_t VarintSize(uint64_t value) {
+  return (static_cast<size_t>(std::bit_width(value | 1)) + 6) / 7;
 }
 
-size_t StringSize(std::string_view s) { return VarintLength(s.size()) + s.size(); }
+size_t StringSize(std::string_view s) { return VarintSize(s.size()) + s.size(); }
+
+// Writers into a buffer sized by PushRecordSize (no bounds checks: the size is exact).
+char* WriteVarint(uint64_t value, char* p) {
+  while (value >= 0x80) {
+    *p++ = static_cast<char>((value & 0x7F) | 0x80);
+    value >>= 7;
+  }
+  *p++ = static_cast<char>(value);
+  return p;
+}
+
+char* WriteFixed64(uint64_t value, char* p) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+  return p + 8;
+}
+
+char* WriteBytes(std::string_view s, char* p) {
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+char* WriteString(std::string_view s, char* p) { return WriteBytes(s, WriteVarint(s.size(), p)); }
+
+// Writes `s` as a str and returns where its bytes start (relative to `base`) in *offset.
+char* WriteStringAt(std::string_view s, const char* base, char* p, uint32_t* offset) {
+  p = WriteVarint(s.size(), p);
+  *offset = static_cast<uint32_t>(p - base);
+  return WriteBytes(s, p);
+}
+
+char* WriteHeader(const PushRequest& request, char* p) {
+  *p++ = static_cast<char>(kPushRecordVersion);
+  p = WriteString(request.tenant, p);
+  p = WriteString(request.agent_id, p);
+  p = WriteVarint(request.sources.size(), p);
+  for (const SourceRange& source : request.sources) {
+    p = WriteFixed64(source.source_id, p);
+    p = WriteVarint(source.start, p);
+    p = WriteVarint(source.end, p);
+  }
+  return WriteVarint(request.streams.size(), p);
+}
+
+char* WriteStreamLabels(const PushStream& stream, char* p) {
+  p = WriteVarint(stream.labels.size(), p);
+  for (labels::LabelView label : stream.labels) {
+    p = WriteString(label.name, p);
+    p = WriteString(label.value, p);
+  }
+  return WriteVarint(stream.entries.size(), p);
+}
+
+// The entries of `stream`, recording their places in `layout`.
+char* WriteEntries(const PushStream& stream, const char* base, char* p, PushLayout* layout) {
+  for (const PushEntry& entry : stream.entries) {
+    EncodedEntry& encoded = layout->entries.emplace_back();
+    encoded.timestamp = entry.timestamp;
+    encoded.line_size = static_cast<uint32_t>(entry.line.size());
+    encoded.first_pair = static_cast<uint32_t>(layout->pairs.size());
+    encoded.pair_count = static_cast<uint32_t>(entry.metadata.size());
+    p = WriteFixed64(static_cast<uint64_t>(entry.timestamp), p);
+    p = WriteStringAt(entry.line, base, p, &encoded.line_offset);
+    p = WriteVarint(entry.metadata.size(), p);
+    for (const labels::LabelView& pair : entry.metadata) {
+      EncodedPair& out = layout->pairs.emplace_back();
+      out.name_size = static_cast<uint32_t>(pair.name.size());
+      out.value_size = static_cast<uint32_t>(pair.value.size());
+      p = WriteStringAt(pair.name, base, p, &out.name_offset);
+      p = WriteStringAt(pair.value, base, p, &out.value_offset);
+    }
+  }
+  return p;
+}
+
+// The entries of `stream` without a layout.
+char* WriteEntries(const PushStream& stream, char* p) {
+  for (const PushEntry& entry : stream.entries) {
+    p = WriteFixed64(static_cast<uint64_t>(entry.timestamp), p);
+    p = WriteString(entry.line, p);
+    p = WriteVarint(entry.metadata.size(), p);
+    for (const labels::LabelView& pair : entry.metadata) {
+      p = WriteString(pair.name, p);
+      p = WriteString(pair.value, p);
+    }
+  }
+  return p;
+}
 
 Status Bad(const ByteReader& reader, std::string_view what) {
   return Status::Corruption("push record: " + std::string(what) + " at byte " +
                             std::to_string(reader.offset()));
 }
 
-Status ReadPairs(ByteReader& reader, std::string_view what,
-                 std::vector<labels::LabelView>* out) {
+Status ReadPairs(ByteReader& reader, std::string_view what, std::vector<labels::LabelView>* out) {
   uint64_t count;
   if (!reader.ReadVarint64(&count) || count > reader.remaining() / 2) {
     return Bad(reader, std::string(what) + " count truncated or too large");
@@ -83,18 +167,18 @@ Status ReadEntries(ByteReader& reader, DecodedPush* out, std::vector<PushEntry>*
 
 size_t PushRecordSize(const PushRequest& request) {
   size_t size = 1 + StringSize(request.tenant) + StringSize(request.agent_id) +
-                VarintLength(request.sources.size()) + VarintLength(request.streams.size());
+                VarintSize(request.sources.size()) + VarintSize(request.streams.size());
   for (const SourceRange& source : request.sources) {
-    size += 8 + VarintLength(source.start) + VarintLength(source.end);
+    size += 8 + VarintSize(source.start) + VarintSize(source.end);
   }
   for (const PushStream& stream : request.streams) {
-    size += VarintLength(stream.labels.size());
+    size += VarintSize(stream.labels.size());
     for (labels::LabelView label : stream.labels) {
       size += StringSize(label.name) + StringSize(label.value);
     }
-    size += VarintLength(stream.entries.size());
+    size += VarintSize(stream.entries.size());
     for (const PushEntry& entry : stream.entries) {
-      size += 8 + StringSize(entry.line) + VarintLength(entry.metadata.size());
+      size += 8 + StringSize(entry.line) + VarintSize(entry.metadata.size());
       for (const labels::LabelView& pair : entry.metadata) {
         size += StringSize(pair.name) + StringSize(pair.value);
       }
@@ -104,34 +188,44 @@ size_t PushRecordSize(const PushRequest& request) {
 }
 
 void EncodePushRecord(const PushRequest& request, std::string* out) {
-  out->reserve(out->size() + PushRecordSize(request));
-  PutFixed8(kPushRecordVersion, out);
-  PutString(request.tenant, out);
-  PutString(request.agent_id, out);
-  PutVarint64(request.sources.size(), out);
-  for (const SourceRange& source : request.sources) {
-    PutFixed64(source.source_id, out);
-    PutVarint64(source.start, out);
-    PutVarint64(source.end, out);
+  const size_t offset = out->size();
+  const size_t size = PushRecordSize(request);
+  out->resize(offset + size);
+  EncodePushRecord(request, std::span<char>(out->data() + offset, size));
+}
+
+size_t EncodePushRecord(const PushRequest& request, std::span<char> out, PushLayout* layout) {
+  char* p = WriteHeader(request, out.data());
+  if (layout == nullptr) {
+    for (const PushStream& stream : request.streams)
+      p = WriteEntries(stream, WriteStreamLabels(stream, p));
+    return static_cast<size_t>(p - out.data());
   }
-  PutVarint64(request.streams.size(), out);
+  layout->streams.clear();
+  layout->entries.clear();
+  layout->pairs.clear();
+  layout->streams.reserve(request.streams.size());
+  layout->entries.reserve(request.EntryCount());
   for (const PushStream& stream : request.streams) {
-    PutVarint64(stream.labels.size(), out);
-    for (labels::LabelView label : stream.labels) {
-      PutString(label.name, out);
-      PutString(label.value, out);
-    }
-    PutVarint64(stream.entries.size(), out);
-    for (const PushEntry& entry : stream.entries) {
-      PutFixed64(static_cast<uint64_t>(entry.timestamp), out);
-      PutString(entry.line, out);
-      PutVarint64(entry.metadata.size(), out);
-      for (const labels::LabelView& pair : entry.metadata) {
-        PutString(pair.name, out);
-        PutString(pair.value, out);
-      }
-    }
+    layout->streams.push_back(
+        EncodedStream{stream.labels, layout->entries.size(), stream.entries.size()});
+    p = WriteEntries(stream, out.data(), WriteStreamLabels(stream, p), layout);
   }
+  return static_cast<size_t>(p - out.data());
+}
+
+std::span<const labels::LabelView> PushLayout::ResolvePairs(
+    std::string_view payload, const EncodedEntry& entry,
+    std::vector<labels::LabelView>* metadata) const {
+  if (entry.pair_count == 0) return {};
+  const size_t first = metadata->size();
+  for (uint32_t j = 0; j < entry.pair_count; ++j) {
+    const EncodedPair& pair = pairs[entry.first_pair + j];
+    metadata->push_back(
+        labels::LabelView{std::string_view(payload.data() + pair.name_offset, pair.name_size),
+                          std::string_view(payload.data() + pair.value_offset, pair.value_size)});
+  }
+  return std::span<const labels::LabelView>(metadata->data() + first, entry.pair_count);
 }
 
 Status DecodePushRecord(std::string_view payload, DecodedPush* out) {
@@ -164,7 +258,8 @@ Status DecodePushRecord(std::string_view payload, DecodedPush* out) {
     label_views.clear();
     SILT_RETURN_IF_ERROR(ReadPairs(reader, "label", &label_views));
     auto labels = labels::LabelSet::FromSorted(label_views);
-    if (!labels.ok()) return Bad(reader, "stream labels: " + std::string(labels.status().message()));
+    if (!labels.ok())
+      return Bad(reader, "stream labels: " + std::string(labels.status().message()));
     if (labels->size() != label_views.size() || labels->empty()) {
       return Bad(reader, "stream labels empty or with empty values");
     }
@@ -178,8 +273,8 @@ Status DecodePushRecord(std::string_view payload, DecodedPush* out) {
   for (PushStream& stream : request.streams) {
     for (PushEntry& entry : stream.entries) {
       auto [first, count] = metadata_ranges[next++];
-      entry.metadata = std::span<const labels::LabelView>(out->metadata_storage.data() + first,
-                                                          count);
+      entry.metadata =
+          std::span<const labels::LabelView>(out->metadata_storage.data() + first, count);
     }
   }
   return Status::Ok();

@@ -1,10 +1,10 @@
 #include "aggregator/engine/storage_engine.h"
 
 #include <algorithm>
-#include <cassert>
 #include <chrono>
 #include <future>
 #include <set>
+#include <span>
 #include <utility>
 
 #include "aggregator/engine/data_layout.h"
@@ -28,7 +28,8 @@ std::vector<store::HeadEntry> HeadEntries(const PushStream& stream) {
   return out;
 }
 
-Status ValidateRequest(const PushRequest& request, uint32_t max_record_bytes) {
+// Checks `request` and returns the size of its WAL record (PushRecordSize).
+Result<size_t> ValidateRequest(const PushRequest& request, uint32_t max_record_bytes) {
   SILT_RETURN_IF_ERROR(ValidateTenantId(request.tenant));
   for (const PushStream& stream : request.streams) {
     if (stream.labels.empty()) {
@@ -45,13 +46,14 @@ Status ValidateRequest(const PushRequest& request, uint32_t max_record_bytes) {
       }
     }
   }
-  if (PushRecordSize(request) > max_record_bytes) {
+  const size_t record_bytes = PushRecordSize(request);
+  if (record_bytes > max_record_bytes) {
     return Status::InvalidArgument("push of " + std::to_string(request.EntryCount()) +
                                    " entries is larger than the WAL's max record size (" +
                                    std::to_string(max_record_bytes) +
                                    " bytes): send smaller batches");
   }
-  return Status::Ok();
+  return record_bytes;
 }
 
 // Structured metadata is stored sorted by name (then value), so that identical entries compare
@@ -164,7 +166,7 @@ Status StorageEngine::Recover() {
 }
 
 Status StorageEngine::ReplayRecord(uint64_t sequence, std::string_view payload) {
-  Status applied = ApplyRecord(sequence, payload, /*replay=*/true);
+  Status applied = ReplayPayload(sequence, payload);
   if (!applied.ok()) {
     ++recovery_.undecodable_records;
     recovery_.problems.push_back("WAL record " + std::to_string(sequence) +
@@ -174,33 +176,60 @@ Status StorageEngine::ReplayRecord(uint64_t sequence, std::string_view payload) 
   return Status::Ok();
 }
 
-Status StorageEngine::ApplyRecord(uint64_t sequence, std::string_view payload, bool replay) {
+Status StorageEngine::ReplayPayload(uint64_t sequence, std::string_view payload) {
   DecodedPush decoded;
   SILT_RETURN_IF_ERROR(DecodePushRecord(payload, &decoded));
   const PushRequest& request = decoded.request;
-  const int64_t now = options_.clock->WallNanos();
   std::lock_guard apply(apply_mu_);
-  marks_.Replay(request.tenant, request.agent_id, request.sources, now);
+  marks_.Replay(request.tenant, request.agent_id, request.sources, options_.clock->WallNanos());
   std::vector<store::HeadEntry> entries;
   for (const PushStream& stream : request.streams) {
     entries.clear();
     for (const PushEntry& entry : stream.entries) {
-      if (replay) {
-        int64_t partition = PartitionStart(entry.timestamp, options_.head.partition_ns);
-        if (sequence <= catalog_->CoveredSequence(request.tenant, partition)) {
-          ++recovery_.entries_already_in_chunks;
-          continue;
-        }
+      int64_t partition = PartitionStart(entry.timestamp, options_.head.partition_ns);
+      if (sequence <= catalog_->CoveredSequence(request.tenant, partition)) {
+        ++recovery_.entries_already_in_chunks;
+        continue;
       }
       entries.push_back(store::HeadEntry{entry.timestamp, entry.line, entry.metadata});
     }
     if (entries.empty()) continue;
     head_->Apply(request.tenant, stream.labels, entries, sequence);
-    if (replay) recovery_.entries_applied += entries.size();
+    recovery_.entries_applied += entries.size();
   }
-  if (replay) ++recovery_.records_applied;
-  if (!replay) live_feed_.Publish(request);  // under apply_mu_: subscribers see WAL order
+  ++recovery_.records_applied;
   return Status::Ok();
+}
+
+void StorageEngine::ApplyDurable(uint64_t sequence, std::string_view payload,
+                                 const PushLayout& layout, const PushRequest& admitted) {
+  const int64_t now = options_.clock->WallNanos();
+  const bool live = live_feed_.subscriber_count() > 0;
+  PushRequest published;  // what the live feed gets: views into `payload`
+  std::vector<std::vector<labels::LabelView>> published_metadata;
+  std::vector<labels::LabelView> metadata;
+  std::vector<store::HeadEntry> entries;
+  std::lock_guard apply(apply_mu_);
+  marks_.Replay(admitted.tenant, admitted.agent_id, admitted.sources, now);
+  for (const EncodedStream& stream : layout.streams) {
+    layout.Resolve(payload, stream, &metadata, &entries);
+    if (entries.empty()) continue;
+    head_->Apply(admitted.tenant, stream.labels, entries, sequence);
+    if (!live) continue;
+    PushStream& out = published.streams.emplace_back(PushStream{stream.labels, {}});
+    for (const store::HeadEntry& entry : entries) {
+      out.entries.push_back(PushEntry{entry.timestamp, entry.line, entry.metadata});
+    }
+    // The published entries' metadata views must survive the next stream's Resolve.
+    published_metadata.push_back(std::move(metadata));
+    metadata = {};
+  }
+  if (live) {
+    published.tenant = admitted.tenant;
+    published.agent_id = admitted.agent_id;
+    published.sources = admitted.sources;
+    live_feed_.Publish(published);  // under apply_mu_: subscribers see WAL order
+  }
 }
 
 size_t StorageEngine::CheckAgainstHead(PushRequest* request, PushOutcome* outcome) const {
@@ -233,7 +262,7 @@ size_t StorageEngine::CheckAgainstHead(PushRequest* request, PushOutcome* outcom
 
 Status StorageEngine::Push(PushRequest request, PushCallback done) {
   if (closed_) return Status::Unavailable("storage engine is closed");
-  SILT_RETURN_IF_ERROR(ValidateRequest(request, options_.max_record_bytes));
+  SILT_ASSIGN_OR_RETURN(size_t record_bytes, ValidateRequest(request, options_.max_record_bytes));
   ++stats_.pushes;
   size_t max_bytes = options_.head.max_bytes;
   if (head_->bytes() >= max_bytes) {
@@ -275,42 +304,44 @@ Status StorageEngine::Push(PushRequest request, PushCallback done) {
     return Status::Ok();
   }
 
-  auto payload = std::make_shared<std::string>(payload_pool_.Get());
-  EncodePushRecord(request, payload.get());
+  // Dropping entries (redelivered, rejected, duplicates) is the only change since validation.
+  if (request.EntryCount() != total) record_bytes = PushRecordSize(request);
   // The request's views die when Push returns; the callback needs only the source ranges.
   auto admitted = std::make_shared<PushRequest>();
   admitted->tenant = request.tenant;
   admitted->agent_id = request.agent_id;
   admitted->sources = request.sources;
+  // Where the encoder put each entry in the payload, to apply it from the WAL's bytes.
+  auto layout = std::make_shared<PushLayout>();
   // Per-source order (SourceMarks, "Order"): a record refused for lack of space holds back the
   // later ranges of its sources before anything else can be queued; one queued before that
   // fails with it, one queued after is refused by CheckOrder.
   wal::AppendHooks hooks;
   hooks.admit = [this, admitted] { return marks_.CheckOrder(*admitted); };
   hooks.refused = [this, admitted] { marks_.Fail(*admitted); };
-  Status appended = wal_->Append(
-      kPushRecordType, *payload,
-      [this, payload, admitted, outcome, done](const Status& status, uint64_t sequence) {
-        OnDurable(status, sequence, *payload, *admitted, outcome, done);
-        payload_pool_.Put(std::move(*payload));
+  Status appended = wal_->AppendInPlace(
+      kPushRecordType, record_bytes,
+      [&request, &layout](std::span<char> out) {
+        return EncodePushRecord(request, out, layout.get());
+      },
+      [this, layout, admitted, outcome, done](const Status& status, uint64_t sequence,
+                                              std::string_view payload) {
+        OnDurable(status, sequence, payload, *layout, *admitted, outcome, done);
       },
       std::move(hooks));
   if (!appended.ok()) marks_.Abort(*admitted);
   return appended;
 }
 
-void StorageEngine::OnDurable(const Status& status, uint64_t sequence, const std::string& payload,
-                              const PushRequest& admitted, PushOutcome outcome,
-                              const PushCallback& done) {
+void StorageEngine::OnDurable(const Status& status, uint64_t sequence, std::string_view payload,
+                              const PushLayout& layout, const PushRequest& admitted,
+                              PushOutcome outcome, const PushCallback& done) {
   if (!status.ok()) {
     marks_.Abort(admitted);  // a refusal for lack of space ran marks_.Fail first (hooks above)
     done(status, outcome);
     return;
   }
-  Status applied = ApplyRecord(sequence, payload, /*replay=*/false);
-  // The payload was encoded by this process a moment ago: failing to decode it is a bug.
-  assert(applied.ok());
-  applied.IgnoreError();
+  ApplyDurable(sequence, payload, layout, admitted);
   marks_.Commit(admitted, options_.clock->WallNanos());
   last_applied_ = sequence;
   outcome.sequence = sequence;

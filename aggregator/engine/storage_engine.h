@@ -30,9 +30,9 @@
 #include "aggregator/engine/chunk_catalog.h"
 #include "aggregator/engine/engine_options.h"
 #include "aggregator/engine/live_feed.h"
+#include "aggregator/engine/push_record.h"
 #include "aggregator/engine/push_request.h"
 #include "aggregator/engine/source_marks.h"
-#include "aggregator/engine/string_pool.h"
 #include "aggregator/engine/stream_selection.h"
 #include "aggregator/store/block_cache.h"
 #include "aggregator/store/head.h"
@@ -152,10 +152,18 @@ class StorageEngine {
 
   Status Recover();
   Status ReplayRecord(uint64_t sequence, std::string_view payload);
-  // Decodes a durable push record and applies it to the head (also on replay).
-  Status ApplyRecord(uint64_t sequence, std::string_view payload, bool replay);
-  void OnDurable(const Status& status, uint64_t sequence, const std::string& payload,
-                 const PushRequest& admitted, PushOutcome outcome, const PushCallback& done);
+  // Recovery: decodes a push record read from the WAL and applies its entries to the head,
+  // except those of partitions whose chunk files already hold the record. Corruption when the
+  // payload does not decode.
+  Status ReplayPayload(uint64_t sequence, std::string_view payload);
+  // A push just made durable: applies the entries from `payload` (the record's bytes in the WAL
+  // writer's queue, exactly those now in the WAL) at the places `layout` recorded while encoding
+  // them, without decoding the record, and offers them to the live feed.
+  void ApplyDurable(uint64_t sequence, std::string_view payload, const PushLayout& layout,
+                    const PushRequest& admitted);
+  void OnDurable(const Status& status, uint64_t sequence, std::string_view payload,
+                 const PushLayout& layout, const PushRequest& admitted, PushOutcome outcome,
+                 const PushCallback& done);
   // Rejects too-old entries in place; returns how many were removed.
   size_t CheckAgainstHead(PushRequest* request, PushOutcome* outcome) const;
 
@@ -183,8 +191,6 @@ class StorageEngine {
   std::unique_ptr<ChunkCatalog> catalog_;
   std::unique_ptr<store::Head> head_;
   SourceMarks marks_;
-  // Push record buffers, reused (declared before wal_: its callbacks return them here).
-  StringPool payload_pool_{/*max_count=*/8, /*max_capacity=*/size_t{4} << 20};
   std::unique_ptr<wal::WalWriter> wal_;
   std::atomic<uint64_t> last_applied_{0};
 

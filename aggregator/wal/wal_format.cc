@@ -92,13 +92,18 @@ Result<SegmentHeader> DecodeSegmentHeader(std::string_view bytes) {
   return header;
 }
 
+void EncodeRecordHeader(const RecordHeader& header, char* out) {
+  std::memset(out, 0, kRecordHeaderSize);
+  PutFixed32(out + kRecordLengthOffset, header.payload_length);
+  out[kRecordTypeOffset] = static_cast<char>(header.type);
+  PutFixed64(out + kRecordSequenceOffset, header.sequence);
+  PutFixed64(out + kRecordPayloadHashOffset, header.payload_hash);
+  PutFixed32(out + kRecordCheckOffset, HeaderCheck(out));
+}
+
 void AppendRecordHeader(const RecordHeader& header, std::string* out) {
-  char buf[kRecordHeaderSize] = {};
-  PutFixed32(buf + kRecordLengthOffset, header.payload_length);
-  buf[kRecordTypeOffset] = static_cast<char>(header.type);
-  PutFixed64(buf + kRecordSequenceOffset, header.sequence);
-  PutFixed64(buf + kRecordPayloadHashOffset, header.payload_hash);
-  PutFixed32(buf + kRecordCheckOffset, HeaderCheck(buf));
+  char buf[kRecordHeaderSize];
+  EncodeRecordHeader(header, buf);
   out->append(buf, sizeof(buf));
 }
 

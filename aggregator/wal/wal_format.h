@@ -85,6 +85,8 @@ void AppendSegmentHeader(const SegmentHeader& header, std::string* out);
 // check holds but the version is one this build does not know (written by a newer release).
 Result<SegmentHeader> DecodeSegmentHeader(std::string_view bytes);
 
+// Writes a 32-byte record header to `out` (32 writable bytes).
+void EncodeRecordHeader(const RecordHeader& header, char* out);
 // Appends a 32-byte record header to `out`.
 void AppendRecordHeader(const RecordHeader& header, std::string* out);
 // Appends a whole record (header, then `payload`) to `out`. `payload` must fit in a u32.

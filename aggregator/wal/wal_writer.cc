@@ -1,5 +1,6 @@
 #include "aggregator/wal/wal_writer.h"
 
+#include <cstring>
 #include <utility>
 
 #include "aggregator/wal/checkpoint.h"
@@ -49,16 +50,38 @@ WalWriter::~WalWriter() {
 
 Status WalWriter::Append(uint8_t type, std::string_view payload, AppendCallback done,
                          AppendHooks hooks) {
-  if (payload.size() > options_.max_payload_bytes) {
-    return Status::InvalidArgument(
-        "WAL record payload is " + std::to_string(payload.size()) + " bytes, over the limit of " +
-        std::to_string(options_.max_payload_bytes) + " (max_payload_bytes); split it");
-  }
-  RecordHeader header;
-  header.payload_length = static_cast<uint32_t>(payload.size());
-  header.type = type;
-  header.payload_hash = hash::Xxh3(payload);
-  const size_t size = kRecordHeaderSize + payload.size();
+  SILT_RETURN_IF_ERROR(CheckPayloadSize(payload.size()));
+  const uint64_t payload_hash = hash::Xxh3(payload);  // outside the lock
+  Entry entry;
+  entry.done = std::move(done);
+  return Queue(
+      type, payload.size(), &payload_hash,
+      [payload](std::span<char> out) {
+        if (!payload.empty()) std::memcpy(out.data(), payload.data(), payload.size());
+        return payload.size();
+      },
+      std::move(entry), std::move(hooks));
+}
+
+Status WalWriter::AppendInPlace(uint8_t type, size_t payload_size, const PayloadWriter& write,
+                                PayloadCallback done, AppendHooks hooks) {
+  SILT_RETURN_IF_ERROR(CheckPayloadSize(payload_size));
+  Entry entry;
+  entry.done_with_payload = std::move(done);
+  return Queue(type, payload_size, /*payload_hash=*/nullptr, write, std::move(entry),
+               std::move(hooks));
+}
+
+Status WalWriter::CheckPayloadSize(size_t size) const {
+  if (size <= options_.max_payload_bytes) return Status::Ok();
+  return Status::InvalidArgument(
+      "WAL record payload is " + std::to_string(size) + " bytes, over the limit of " +
+      std::to_string(options_.max_payload_bytes) + " (max_payload_bytes); split it");
+}
+
+Status WalWriter::Queue(uint8_t type, size_t payload_size, const uint64_t* payload_hash,
+                        const PayloadWriter& write, Entry entry, AppendHooks hooks) {
+  const size_t size = kRecordHeaderSize + payload_size;
   {
     std::lock_guard lock(mu_);
     if (!failure_.ok()) {
@@ -75,10 +98,28 @@ Status WalWriter::Append(uint8_t type, std::string_view payload, AppendCallback 
           " bytes waiting for the disk, limit " + std::to_string(options_.max_queue_bytes) +
           "); back off and retry");
     }
-    pending_.entries.push_back(
-        Entry{pending_.bytes.size(), size, std::move(done), std::move(hooks.refused)});
-    AppendRecordHeader(header, &pending_.bytes);  // sequence 0 until the writer numbers it
-    pending_.bytes.append(payload);
+    const size_t offset = pending_.bytes.size();
+    char* record = pending_.bytes.Extend(size);
+    std::span<char> payload(record + kRecordHeaderSize, payload_size);
+    const size_t written = write(payload);
+    if (written != payload_size) {
+      pending_.bytes.Truncate(offset);
+      return Status::InvalidArgument("WAL record payload writer wrote " + std::to_string(written) +
+                                     " bytes where " + std::to_string(payload_size) +
+                                     " were announced; nothing was queued (a bug in the caller's "
+                                     "size computation)");
+    }
+    RecordHeader header;
+    header.payload_length = static_cast<uint32_t>(payload_size);
+    header.type = type;  // sequence 0 until the writer numbers it
+    header.payload_hash = payload_hash != nullptr
+                              ? *payload_hash
+                              : hash::Xxh3(std::string_view(payload.data(), payload.size()));
+    EncodeRecordHeader(header, record);
+    entry.offset = offset;
+    entry.size = size;
+    entry.refused = std::move(hooks.refused);
+    pending_.entries.push_back(std::move(entry));
     queued_bytes_ += size;
     stats_.queued_bytes.store(queued_bytes_, std::memory_order_relaxed);
   }
@@ -147,6 +188,9 @@ void WalWriter::Run() {
     if (fatal) queued = Stop(status);
     if (!status.ok() && !fatal) RefuseQueuedBehind(batch, durable, &queued);
     Complete(batch, first_sequence, durable, status);
+    // After the callbacks, so acknowledgements do not wait for it: nothing reads the WAL back
+    // while it runs, and written pages dropped now are the ones the next batch reuses.
+    if (status.ok() && active_) active_->DropSyncedPages();
     if (fatal) {
       Complete(queued, 0, 0, status);
       return;
@@ -306,6 +350,7 @@ Status WalWriter::SyncActive() {
 Status WalWriter::SealActive() {
   if (!active_) return Status::Ok();
   SILT_RETURN_IF_ERROR(SyncActive());
+  active_->DropSyncedPages();
   Status status = active_->Close();
   if (!status.ok()) return Fatal("close of " + active_->path(), status);
   active_.reset();
@@ -358,16 +403,18 @@ void WalWriter::Complete(Batch& batch, uint64_t first_sequence, size_t durable,
   if (failure.code() == StatusCode::kIOError) Bump(stats_.failed_after_stop, failed);
   for (size_t i = 0; i < batch.entries.size(); ++i) {
     Entry& entry = batch.entries[i];
-    if (!entry.done) continue;
-    if (i < durable) {
-      entry.done(Status::Ok(), first_sequence + i);
-    } else {
-      entry.done(failure, 0);
+    const Status& status = i < durable ? Status::Ok() : failure;
+    const uint64_t sequence = i < durable ? first_sequence + i : 0;
+    if (entry.done) entry.done(status, sequence);
+    if (entry.done_with_payload) {
+      entry.done_with_payload(
+          status, sequence,
+          batch.bytes.view(entry.offset + kRecordHeaderSize, entry.size - kRecordHeaderSize));
     }
   }
   batch.entries.clear();
-  batch.bytes.clear();
-  if (batch.bytes.capacity() > kMaxRetainedBatchBytes) std::string().swap(batch.bytes);
+  batch.bytes.Clear();
+  if (batch.bytes.capacity() > kMaxRetainedBatchBytes) batch.bytes.Release();
 }
 
 void WalWriter::SetActiveFirstSequence(uint64_t sequence) {

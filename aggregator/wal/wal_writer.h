@@ -1,9 +1,13 @@
 // WalWriter: appends records to the WAL with group commit. Append may be called from any thread:
-// it checksums the payload, copies the record into the queue under a short mutex and returns. A
+// it checksums the payload, copies the record into the queue under a short mutex and returns.
+// AppendInPlace instead lets the caller write the payload straight into the queue (no copy, no
+// buffer of the caller's) and checksums it there, both under the mutex: other appends and the
+// writer thread's taking of the queue wait for that write, so it must be a plain encoding. A
 // dedicated writer thread takes everything queued, numbers the records in queue order, writes
 // them with one WritableFile::Append, makes them durable with one fdatasync (plus an fsync of the
 // directory when the batch created the segment) and only then runs their callbacks, in sequence
-// order, on the writer thread. Nothing is acknowledged before it is durable.
+// order, on the writer thread. Nothing is acknowledged before it is durable. Synced segment bytes
+// are then dropped from the page cache (WritableFile::DropSyncedPages): only recovery reads them.
 //
 // Failures: a full disk while writing (ENOSPC) is backpressure: the bytes that reached the file
 // are cut off again (truncate + fdatasync), every append queued behind that batch by then fails
@@ -27,11 +31,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "aggregator/wal/batch_buffer.h"
 #include "aggregator/wal/wal_options.h"
 #include "aggregator/wal/wal_stats.h"
 #include "shared/fs/file_system.h"
@@ -43,6 +49,18 @@ namespace silt::wal {
 // Completion of one Append: OK and the record's sequence number once it is durable, otherwise
 // the error and 0.
 using AppendCallback = std::function<void(const Status& status, uint64_t sequence)>;
+
+// Completion of one AppendInPlace: as AppendCallback, plus the record's payload as it sits in the
+// writer's queue (on OK exactly the bytes now durable in the WAL). The view is valid only during
+// the call.
+using PayloadCallback =
+    std::function<void(const Status& status, uint64_t sequence, std::string_view payload)>;
+
+// Writes a record's payload into `out` (the writer's queue memory, of the size announced to
+// AppendInPlace) and returns how many bytes it wrote, which must be out.size(). It runs under the
+// queue lock: it must not call into the WalWriter, and the bytes it writes must not depend on
+// anything that can change while it runs.
+using PayloadWriter = std::function<size_t(std::span<char> out)>;
 
 // Optional hooks of one Append, for clients whose records must become durable in order (pipelined
 // agent sources: aggregator/engine/source_marks.h, "Order"). Both run under the WAL's queue lock:
@@ -84,6 +102,14 @@ class WalWriter {
   // `hooks`: see AppendHooks.
   Status Append(uint8_t type, std::string_view payload, AppendCallback done,
                 AppendHooks hooks = {});
+  // Append without the copy: reserves `payload_size` bytes in the queue, lets `write` fill them
+  // (see PayloadWriter), computes the record header and the payload's XXH3 over them, then
+  // queues the record exactly as Append would (same bytes on disk). `done` gets the payload's
+  // bytes (see PayloadCallback). Results as Append's, and when `write` reports another size than
+  // `payload_size`: InvalidArgument, nothing queued, `done` never called. `write` runs only after
+  // every check passed and the `admit` hook agreed; it is not called when Append fails before.
+  Status AppendInPlace(uint8_t type, size_t payload_size, const PayloadWriter& write,
+                       PayloadCallback done, AppendHooks hooks = {});
   // Append, then wait until the record is durable: its sequence number, or the error (as the
   // callback would get it, or as Append returned it). Must not be called from a callback.
   Result<uint64_t> AppendSync(uint8_t type, std::string_view payload);
@@ -119,17 +145,25 @@ class WalWriter {
     size_t offset = 0;  // of the record in Batch::bytes
     size_t size = 0;    // header + payload
     AppendCallback done;
-    std::function<void()> refused;  // AppendHooks::refused
+    PayloadCallback done_with_payload;  // instead of `done`, for AppendInPlace
+    std::function<void()> refused;      // AppendHooks::refused
   };
   // Records queued together; their sequence fields are filled in by the writer thread.
   struct Batch {
-    std::string bytes;
+    BatchBuffer bytes;
     std::vector<Entry> entries;
   };
 
   WalWriter(const WalOptions& options, std::unique_ptr<fs::FileLock> lock, uint64_t next_sequence,
             uint64_t checkpoint_sequence);
 
+  // InvalidArgument when a payload of `size` bytes is over max_payload_bytes.
+  Status CheckPayloadSize(size_t size) const;
+  // Append's and AppendInPlace's work under the queue lock: the checks, `hooks.admit`, then
+  // `write` into the pending batch and the header (with `*payload_hash` when known, else the
+  // hash of what `write` wrote). `entry` brings the callback.
+  Status Queue(uint8_t type, size_t payload_size, const uint64_t* payload_hash,
+               const PayloadWriter& write, Entry entry, AppendHooks hooks);
   void Run();
   // Under the queue lock: runs the `refused` hooks of `batch`'s entries from `durable` on, moves
   // every queued append into *behind and runs theirs.

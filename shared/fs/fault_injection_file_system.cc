@@ -8,8 +8,8 @@ namespace silt::fs {
 namespace {
 
 constexpr std::string_view kOpNames[kOpCount] = {
-    "open", "read",   "append",  "sync", "close",   "rename",   "delete",
-    "mkdir", "listdir", "stat", "syncdir", "truncate", "lock",
+    "open",  "read",    "append", "sync",    "close",    "rename", "delete",
+    "mkdir", "listdir", "stat",   "syncdir", "truncate", "lock",
 };
 
 static_assert(static_cast<size_t>(Op::kLock) + 1 == kOpCount, "kOpNames must name every Op");
@@ -83,6 +83,11 @@ class FaultInjectionFileSystem::WritableFileImpl final : public WritableFile {
     auto it = fs_->nodes_.find(node_);
     if (it != fs_->nodes_.end()) it->second.synced_size = target_->Size();
     return Status::Ok();
+  }
+
+  void DropSyncedPages() override {
+    std::lock_guard lock(fs_->mu_);
+    if (!closed_ && !dead_) target_->DropSyncedPages();
   }
 
   Status Close() override {

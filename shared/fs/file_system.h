@@ -37,6 +37,12 @@ class WritableFile {
   // After a failed Sync the durable content of the file is unknown (the kernel may have dropped
   // the dirty pages); callers must treat it as fatal for the file and never retry and trust it.
   virtual Status Sync() = 0;
+  // A hint that the bytes synced so far will not be read again soon (a write-ahead log): the OS
+  // may drop them from its page cache, so later writes reuse those pages instead of taking fresh
+  // memory (on this project's VMs a page cache growing into untouched memory makes write(2)
+  // several times dearer). Call after a successful Sync; content and durability are unchanged.
+  // The default does nothing.
+  virtual void DropSyncedPages() {}
   // Flushes and closes. Further calls on the file fail with IOError. Closing twice is OK.
   virtual Status Close() = 0;
   // Bytes appended so far, including buffered ones. After a failed Append or Flush, the number of

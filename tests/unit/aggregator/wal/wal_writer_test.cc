@@ -1,6 +1,12 @@
 #include "aggregator/wal/wal_writer.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -267,6 +273,41 @@ TEST_F(WalWriterTest, FullQueueIsResourceExhausted) {
   // Acknowledged records have left the queue by the time their callbacks run.
   EXPECT_TRUE(writer->AppendSync(0, "after").ok());
   EXPECT_FALSE(writer->Failed());
+}
+
+// Pages of `path` in the page cache (mincore over a read-only mapping).
+size_t ResidentPages(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(fd, 0) << path;
+  struct stat st {};
+  ::fstat(fd, &st);
+  const auto size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  EXPECT_NE(map, MAP_FAILED);
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> pages((size + page - 1) / page);
+  EXPECT_EQ(::mincore(map, size, pages.data()), 0);
+  ::munmap(map, size);
+  size_t resident = 0;
+  for (unsigned char p : pages) resident += p & 1;
+  return resident;
+}
+
+// Only recovery reads segments back: their synced bytes leave the page cache.
+TEST_F(WalWriterTest, SyncedSegmentsLeaveThePageCache) {
+  struct statfs fs_info {};
+  ASSERT_EQ(::statfs(dir_.Path("").c_str(), &fs_info), 0);
+  if (fs_info.f_type == TMPFS_MAGIC) GTEST_SKIP() << "tmpfs pages are the files themselves";
+  auto writer = Open();
+  AppendRange(*writer, 1, 8, 128 << 10);  // 1 MiB in 8 group commits
+  ASSERT_TRUE(writer->Close().ok());
+  const std::string path = options_.dir + "/" + SegmentFileName(1);
+  EXPECT_LT(ResidentPages(path), 16u);  // of 257
+  writer.reset();
+  Recovered r;
+  writer = Open(&r);
+  EXPECT_EQ(r.records, ExpectedRecords(1, 8, 128 << 10));
 }
 
 TEST_F(WalWriterTest, CloseDrainsTheQueue) {

@@ -1,7 +1,11 @@
 #include "shared/fs/posix_file_system.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +92,47 @@ TEST_F(PosixFileSystemTest, SyncWritesBufferedBytes) {
   ASSERT_TRUE((*file)->Append("abc").ok());
   ASSERT_TRUE((*file)->Sync().ok());
   EXPECT_EQ(fs_.GetFileSize(path).value_or(99), 3u);
+}
+
+// Pages of `path` in the page cache (mincore over a read-only mapping).
+size_t ResidentPages(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(fd, 0) << path;
+  struct stat st {};
+  ::fstat(fd, &st);
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  EXPECT_NE(map, MAP_FAILED);
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> pages((size + page - 1) / page);
+  EXPECT_EQ(::mincore(map, size, pages.data()), 0);
+  ::munmap(map, size);
+  size_t resident = 0;
+  for (unsigned char p : pages) resident += p & 1;
+  return resident;
+}
+
+TEST_F(PosixFileSystemTest, DropSyncedPagesLeavesTheContentAndFreesTheCache) {
+  std::string path = dir_.Path("wal");
+  auto file = fs_.NewWritableFile(path, OpenMode::kTruncate);
+  ASSERT_TRUE(file.ok());
+  const std::string first = Pattern(1 << 20, 1);
+  const std::string second = Pattern(12345, 2);
+  ASSERT_TRUE((*file)->Append(first).ok());
+  ASSERT_TRUE((*file)->Sync().ok());
+  (*file)->DropSyncedPages();
+  struct statfs fs_info {};
+  ASSERT_EQ(::statfs(dir_.Path("").c_str(), &fs_info), 0);
+  if (fs_info.f_type != TMPFS_MAGIC) {    // tmpfs pages are the file itself: nothing to drop
+    EXPECT_LT(ResidentPages(path), 16u);  // of 256
+  }
+  ASSERT_TRUE((*file)->Append(second).ok());
+  ASSERT_TRUE((*file)->Sync().ok());
+  (*file)->DropSyncedPages();
+  ASSERT_TRUE((*file)->Close().ok());
+  (*file)->DropSyncedPages();  // closed: nothing happens
+  EXPECT_EQ(Read(path), first + second);
 }
 
 TEST_F(PosixFileSystemTest, AppendModeKeepsExistingBytes) {
@@ -431,9 +476,9 @@ TEST_F(PosixFileSystemTest, LockFileExcludesSecondLockAndNamesHolder) {
   auto second = fs_.LockFile(path);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
-  EXPECT_TRUE(Contains(second.status().message(),
-                       "lock " + path + ": already held by this process (pid " +
-                           std::to_string(::getpid()) + ")"))
+  EXPECT_TRUE(Contains(
+      second.status().message(),
+      "lock " + path + ": already held by this process (pid " + std::to_string(::getpid()) + ")"))
       << second.status();
 }
 
@@ -457,7 +502,8 @@ TEST_F(PosixFileSystemTest, LockFileExcludesAnotherProcess) {
   if (pid == 0) {
     PosixFileSystem fs;
     Status status = fs.LockFile(path).status();
-    bool refused = status.code() == StatusCode::kUnavailable && Contains(status.message(), expected);
+    bool refused =
+        status.code() == StatusCode::kUnavailable && Contains(status.message(), expected);
     ::_exit(refused ? 0 : 1);
   }
   int wait_status = 0;
