@@ -1,7 +1,10 @@
 #include "aggregator/engine/stream_selection.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
+
+#include "aggregator/store/block_line_search.h"
 
 namespace silt::engine {
 namespace {
@@ -29,10 +32,9 @@ class ChunkPieceSource final : public EntrySource {
   bool Valid() const override { return block_.has_value(); }
   void Next() override {
     block_->Next();
-    if (!block_->Valid() || !InRange(block_->timestamp())) {
-      ++pos_;
-      Load();
-    }
+    if (block_->Valid() && InRange(block_->timestamp()) && SkipUnselected()) return;
+    ++pos_;
+    Load();
   }
   int64_t timestamp() const override { return block_->timestamp(); }
   std::string_view line() const override { return block_->line(); }
@@ -50,7 +52,26 @@ class ChunkPieceSource final : public EntrySource {
     block_bytes_ = 0;
   }
 
-  // Positions on the first in-range entry of the block at pos_ or a later one.
+  // Moves past the entries of the current block that required_line_literals rule out, counting
+  // them. Precondition: the current entry is valid and in range. False when no in-range entry
+  // of the block is left.
+  bool SkipUnselected() {
+    if (filter_.required_line_literals.empty()) return true;
+    const store::ChunkBlock& block = block_->block();
+    const ptrdiff_t step = direction_ == Direction::kForward ? 1 : -1;
+    ptrdiff_t i = static_cast<ptrdiff_t>(block_->index());
+    size_t skipped = 0;
+    uint64_t bytes = 0;
+    for (; i != edge_ && !selected_[i]; i += step, ++skipped) {
+      bytes += block.line_size(i) + block.MetadataBytes(i);
+    }
+    state_->skipped_lines += skipped;
+    state_->skipped_bytes += bytes;
+    block_->Skip(skipped);
+    return i != edge_;
+  }
+
+  // Positions on the first in-range (and selected) entry of the block at pos_ or a later one.
   void Load() {
     Drop();
     const size_t n = piece_.blocks.size();
@@ -80,12 +101,20 @@ class ChunkPieceSource final : public EntrySource {
       const size_t bytes = (*block)->MemoryBytes();
       store::ChunkBlockIterator it(std::move(*block), direction_);
       it.Seek(direction_ == Direction::kForward ? from_ : through_ - 1);
-      if (it.Valid() && InRange(it.timestamp())) {
-        block_.emplace(std::move(it));
-        block_bytes_ = bytes;
-        state_->held_block_bytes += bytes;
-        return;
+      if (!it.Valid() || !InRange(it.timestamp())) continue;
+      if (!filter_.required_line_literals.empty()) {
+        const store::ChunkBlock& block = it.block();
+        store::SelectLinesContaining(block, filter_.required_line_literals, &selected_);
+        // The first index past the range in the walk's direction (-1 backward when none).
+        edge_ = direction_ == Direction::kForward
+                    ? static_cast<ptrdiff_t>(block.LowerBound(through_))
+                    : static_cast<ptrdiff_t>(block.LowerBound(from_)) - 1;
       }
+      block_.emplace(std::move(it));
+      block_bytes_ = bytes;
+      state_->held_block_bytes += bytes;
+      if (SkipUnselected()) return;
+      Drop();
     }
   }
 
@@ -99,7 +128,9 @@ class ChunkPieceSource final : public EntrySource {
   size_t* const blocks_loaded_;
   size_t pos_ = 0;  // blocks walked, in the walk's direction
   std::optional<store::ChunkBlockIterator> block_;
-  size_t block_bytes_ = 0;  // block_'s MemoryBytes(), counted in state_->held_block_bytes
+  std::vector<uint8_t> selected_;  // per entry of block_, by required_line_literals
+  ptrdiff_t edge_ = 0;             // with selected_: where block_'s in-range entries end
+  size_t block_bytes_ = 0;         // block_'s MemoryBytes(), counted in state_->held_block_bytes
 };
 
 class HeadSource final : public EntrySource {

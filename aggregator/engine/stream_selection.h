@@ -11,7 +11,11 @@
 // query with a small limit touches only the blocks it returns). A BlockFilter lets the planner
 // skip blocks before they are read, e.g. by bloom checks (ChunkReader::BlockMayContainLiteral),
 // and after they are decompressed but before their entries are parsed, e.g. when the block's
-// bytes do not contain a literal every returned line must contain.
+// bytes do not contain a literal every returned line must contain. Its required_line_literals
+// go further: a chunk block's entries whose line lacks every literal of some group are passed
+// over inside the block (store/block_line_search.h: one memmem pass over the block, hits mapped
+// back to lines) and never yielded; they still count as read (skipped_lines / skipped_bytes),
+// as if the caller had read and dropped them.
 //
 // Block cache: an iteration inserts only the first kCachedBlocksPerIteration blocks it reads
 // (over all its chunk pieces) into the shared BlockCache; later blocks are looked up in the
@@ -72,6 +76,10 @@ struct BlockFilter {
 
   BlockRefFilter before_read;                       // from the directory and bloom
   store::DecompressedBlockFilter after_decompress;  // from the decompressed bytes
+  // Groups of alternatives (`|= "a" or "b" |= "c"`): an entry of a chunk block is yielded only
+  // when its line contains a literal of every group. The caller must drop every other entry
+  // anyway (e.g. its line filters would). Empty: every entry. Head entries are not filtered.
+  std::vector<std::vector<std::string>> required_line_literals;
 };
 
 // Blocks one iteration (NewIterator) may insert into the BlockCache.
@@ -116,6 +124,10 @@ struct ReadProblems {
 struct IterationState {
   ReadProblems problems;
   size_t held_block_bytes = 0;  // ChunkBlock::MemoryBytes() of the blocks the sources keep
+  // Entries passed over by BlockFilter::required_line_literals, and their line plus structured
+  // metadata bytes.
+  uint64_t skipped_lines = 0;
+  uint64_t skipped_bytes = 0;
 };
 
 class StreamEntryIterator {
@@ -138,6 +150,10 @@ class StreamEntryIterator {
   // Heap bytes of the decompressed chunk blocks the iterator keeps now (one per started chunk
   // source that has an entry left); changes only when a block is loaded or dropped.
   size_t held_block_bytes() const { return state_->held_block_bytes; }
+  // Totals so far of the entries passed over by BlockFilter::required_line_literals (read but
+  // not yielded) and of their line plus structured metadata bytes.
+  uint64_t skipped_lines() const { return state_->skipped_lines; }
+  uint64_t skipped_bytes() const { return state_->skipped_bytes; }
 
  private:
   struct Active {

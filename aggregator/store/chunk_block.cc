@@ -86,6 +86,21 @@ void ChunkBlock::AppendMetadata(size_t i, std::vector<labels::LabelView>* out) c
   }
 }
 
+size_t ChunkBlock::SumMetadataBytes(size_t i) const {
+  const EntryRef& entry = entries_[i];
+  ByteReader reader(data().substr(entry.metadata_offset));
+  uint64_t count = 0;
+  reader.ReadVarint64(&count);  // equals entry.metadata_count: Parse checked every byte
+  size_t bytes = 0;
+  for (uint32_t m = 0; m < entry.metadata_count; ++m) {
+    std::string_view name, value;
+    reader.ReadLengthPrefixed(&name);
+    reader.ReadLengthPrefixed(&value);
+    bytes += name.size() + value.size();
+  }
+  return bytes;
+}
+
 size_t ChunkBlock::LowerBound(int64_t ts) const {
   auto it = std::partition_point(entries_.begin(), entries_.end(),
                                  [ts](const EntryRef& e) { return e.ts < ts; });

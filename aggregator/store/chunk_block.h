@@ -44,12 +44,17 @@ class ChunkBlock {
   std::string_view line(size_t i) const {
     return data().substr(entries_[i].line_offset, entries_[i].line_size);
   }
+  size_t line_size(size_t i) const { return entries_[i].line_size; }
   // The whole decompressed block (docs/formats/chunk.md "Blocks"): every entry's header, line
   // and structured metadata, back to back.
   std::string_view data() const { return std::string_view(data_.get(), data_size_); }
   size_t metadata_count(size_t i) const { return entries_[i].metadata_count; }
   // Appends the structured metadata pairs of entry `i`, in the order they were written.
   void AppendMetadata(size_t i, std::vector<labels::LabelView>* out) const;
+  // The name plus value bytes of entry `i`'s structured metadata (0 without any).
+  size_t MetadataBytes(size_t i) const {
+    return entries_[i].metadata_count == 0 ? 0 : SumMetadataBytes(i);
+  }
 
   // The first index whose timestamp is >= `ts` (size() when none).
   size_t LowerBound(int64_t ts) const;
@@ -72,6 +77,7 @@ class ChunkBlock {
 
   ChunkBlock() = default;
   Status ParseEntries(const BlockInfo& info);
+  size_t SumMetadataBytes(size_t i) const;
 
   std::unique_ptr<char[]> data_;
   size_t data_size_ = 0;
@@ -86,6 +92,11 @@ class ChunkBlockIterator {
   bool Valid() const { return pos_ >= 0 && static_cast<size_t>(pos_) < block_->size(); }
   // Precondition for Next and the accessors: Valid().
   void Next() { pos_ += direction_ == Direction::kForward ? 1 : -1; }
+  // Moves `n` entries on in the walk's direction (Next n times); may leave the iterator invalid.
+  void Skip(size_t n) {
+    const auto delta = static_cast<ptrdiff_t>(n);
+    pos_ += direction_ == Direction::kForward ? delta : -delta;
+  }
   // Forward: moves to the first entry with timestamp >= `ts`. Backward: to the last entry with
   // timestamp <= `ts`. Invalid when there is none.
   void Seek(int64_t ts);
@@ -96,6 +107,7 @@ class ChunkBlockIterator {
     block_->AppendMetadata(index(), out);
   }
   size_t index() const { return static_cast<size_t>(pos_); }
+  const ChunkBlock& block() const { return *block_; }
 
  private:
   std::shared_ptr<const ChunkBlock> block_;

@@ -1,10 +1,9 @@
 #include "aggregator/logql/exec/query_plan.h"
 
-#include <string.h>
-
 #include <variant>
 
 #include "aggregator/bloom/bloom_query.h"
+#include "aggregator/store/block_line_search.h"
 #include "aggregator/store/chunk_reader.h"
 
 namespace silt::logql::exec {
@@ -40,10 +39,10 @@ std::vector<std::string> ScanGroup(const LineFilter& filter) {
   return group;
 }
 
-// Whether some literal of `group` occurs anywhere in `bytes` (one memmem pass per literal).
+// Whether some literal of `group` occurs anywhere in `bytes` (one pass per literal).
 bool GroupInBytes(std::string_view bytes, const std::vector<std::string>& group) {
   for (const std::string& literal : group) {
-    if (memmem(bytes.data(), bytes.size(), literal.data(), literal.size()) != nullptr) return true;
+    if (store::FindLiteral(bytes, literal) != nullptr) return true;
   }
   return false;
 }
@@ -117,6 +116,7 @@ engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
     return true;
   };
   if (plan.scan_literals.empty()) return filter;
+  filter.required_line_literals = plan.scan_literals;
   filter.after_decompress = [&plan, counters](std::string_view bytes) {
     for (const std::vector<std::string>& group : plan.scan_literals) {
       if (!GroupInBytes(bytes, group)) {

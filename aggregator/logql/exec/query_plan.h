@@ -63,7 +63,9 @@ struct BlockCounters {
 
 // A filter that counts every block in `counters` and, when `use_blooms`, skips blocks by
 // `plan.required_literals`; always (it is exact) skips decompressed blocks whose bytes lack
-// every literal of a group of `plan.scan_literals`, counted as skipped, not read.
+// every literal of a group of `plan.scan_literals`, counted as skipped, not read, and passes
+// over the entries of a read block whose line lacks every literal of such a group
+// (engine::BlockFilter::required_line_literals: the pipeline's line filters would drop them).
 // `plan` and `counters` must outlive the filter.
 engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
                                     BlockCounters* counters);

@@ -18,6 +18,7 @@ Status StreamCursor::Advance() {
   started_ = true;
   valid_ = false;
   for (; iterator_.Valid(); iterator_.Next()) {
+    CountSkipped();
     SILT_RETURN_IF_ERROR(SyncBlocks());
     if (until_check_-- == 0) {
       until_check_ = kCheckEvery;
@@ -37,7 +38,15 @@ Status StreamCursor::Advance() {
       return Status::Ok();
     }
   }
+  CountSkipped();
   return SyncBlocks();
+}
+
+void StreamCursor::CountSkipped() {
+  stats_->lines_processed += iterator_.skipped_lines() - skipped_lines_;
+  stats_->bytes_processed += iterator_.skipped_bytes() - skipped_bytes_;
+  skipped_lines_ = iterator_.skipped_lines();
+  skipped_bytes_ = iterator_.skipped_bytes();
 }
 
 }  // namespace silt::logql::exec

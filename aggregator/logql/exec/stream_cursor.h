@@ -55,6 +55,10 @@ class StreamCursor {
     return held == blocks_.bytes() ? Status::Ok() : blocks_.Resize(held);
   }
 
+  // Adds the entries the iterator passed over since the last call (engine::BlockFilter::
+  // required_line_literals) to the stats, as read.
+  void CountSkipped();
+
   engine::StreamEntryIterator iterator_;
   std::unique_ptr<StreamPipeline> pipeline_;
   QueryStats* stats_;
@@ -63,6 +67,8 @@ class StreamCursor {
   std::vector<labels::LabelView> metadata_;
   PipelineEntry entry_;
   int64_t timestamp_ = 0;
+  uint64_t skipped_lines_ = 0;  // iterator totals already in stats_
+  uint64_t skipped_bytes_ = 0;
   bool started_ = false;
   bool valid_ = false;
   uint32_t until_check_ = 0;

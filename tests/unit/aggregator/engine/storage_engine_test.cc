@@ -407,6 +407,46 @@ TEST_F(StorageEngineTest, BlockFilterSkipsChunkBlocksButNotTheHead) {
   EXPECT_GE(alpha, 1u);
 }
 
+TEST_F(StorageEngineTest, RequiredLineLiteralsPassOverChunkEntriesAndCountThem) {
+  EngineOptions options = Options();
+  options.chunk.target_block_size = 4096;
+  Open(options);
+  // Every 10th line holds "hit"; a few blocks of 4 KiB; one line without "hit" in the head.
+  uint64_t all_bytes = 0;
+  for (int i = 0; i < 100; ++i) {
+    const std::string line = (i % 10 == 3 ? "a hit " : "a miss ") + std::string(100, 'x');
+    all_bytes += line.size();
+    ASSERT_TRUE(Push("api", {{kT0 + i, line}}).ok());
+  }
+  ASSERT_TRUE(engine_->Flush(StorageEngine::FlushScope::kAll).ok());
+  ASSERT_TRUE(Push("api", {{kT0 + 100, "head line"}}).ok());
+  auto selected = engine_->Select("t", Job("api"), INT64_MIN, INT64_MAX);
+  ASSERT_TRUE(selected.ok());
+  ASSERT_EQ(selected->size(), 1u);
+  BlockFilter filter;
+  filter.required_line_literals = {{"hit"}};
+  for (Direction direction : {Direction::kForward, Direction::kBackward}) {
+    // The whole range, then one that cuts blocks: [kT0 + 25, kT0 + 75).
+    for (const auto& [from, through] : {std::pair<int64_t, int64_t>{INT64_MIN, INT64_MAX},
+                                        std::pair<int64_t, int64_t>{kT0 + 25, kT0 + 75}}) {
+      std::vector<int64_t> seen;
+      auto it = (*selected)[0].NewIterator(from, through, direction, filter);
+      for (; it.Valid(); it.Next()) seen.push_back(it.timestamp() - kT0);
+      const bool whole = from == INT64_MIN;
+      std::vector<int64_t> expected;
+      for (int i = whole ? 3 : 33; i < (whole ? 100 : 75); i += 10) expected.push_back(i);
+      if (whole) expected.push_back(100);  // the head is not filtered
+      if (direction == Direction::kBackward) std::reverse(expected.begin(), expected.end());
+      EXPECT_EQ(seen, expected);
+      const uint64_t chunk_lines = whole ? 100 : 50;
+      EXPECT_EQ(it.skipped_lines(), chunk_lines - (whole ? 10 : 5));
+      if (whole) {
+        EXPECT_EQ(it.skipped_bytes(), all_bytes - 10 * (6 + 100));
+      }
+    }
+  }
+}
+
 TEST_F(StorageEngineTest, IteratorReportsTheBlocksItHolds) {
   EngineOptions options = Options();
   options.chunk.target_block_size = 4096;

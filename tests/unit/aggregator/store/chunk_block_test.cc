@@ -183,5 +183,65 @@ TEST(ChunkBlockTest, MemoryBytesCountsDataAndIndex) {
   EXPECT_GE(block->MemoryBytes(), 7 * 24u + 7u);
 }
 
+TEST(ChunkBlockTest, SkipMovesInTheWalksDirection) {
+  auto block = Parse(Build(kEntries));
+  ChunkBlockIterator forward(block, Direction::kForward);
+  forward.Skip(3);
+  EXPECT_EQ(Walk(forward), "defg");
+  forward = ChunkBlockIterator(block, Direction::kForward);
+  forward.Skip(7);
+  EXPECT_FALSE(forward.Valid());
+  ChunkBlockIterator backward(block, Direction::kBackward);
+  backward.Skip(2);
+  EXPECT_EQ(Walk(backward), "edcba");
+  backward = ChunkBlockIterator(block, Direction::kBackward);
+  backward.Skip(7);
+  EXPECT_FALSE(backward.Valid());
+  EXPECT_EQ(block->line_size(4), 1u);
+}
+
+TEST(ChunkBlockTest, MetadataBytesSumsNamesAndValues) {
+  ChunkBlockBuilder builder(/*build_bloom=*/false);
+  const std::vector<labels::LabelView> two = {{"pod", "p-1"}, {"trace", "abcdef"}};
+  builder.Add(10, "with", two);
+  builder.Add(11, "without", {});
+  BlockInfo info{.uncompressed_size = static_cast<uint32_t>(builder.data().size()),
+                 .min_ts = 10,
+                 .max_ts = 11,
+                 .entry_count = 2};
+  auto block = ChunkBlock::Parse(std::string(builder.data()), info);
+  ASSERT_TRUE(block.ok()) << block.status();
+  EXPECT_EQ((*block)->MetadataBytes(0), 3u + 3u + 5u + 6u);
+  EXPECT_EQ((*block)->MetadataBytes(1), 0u);
+}
+
+TEST(ChunkBlockTest, ParsesVarintsOfEveryLength) {
+  // Timestamp deltas of 1 to 9 varint bytes and line lengths of 1 to 3.
+  std::vector<std::pair<int64_t, std::string>> entries;
+  int64_t ts = 0;
+  const std::vector<int64_t> deltas = {0,
+                                       1,
+                                       127,
+                                       128,
+                                       16383,
+                                       16384,
+                                       int64_t{1} << 35,
+                                       int64_t{1} << 49,
+                                       int64_t{1} << 56,
+                                       int64_t{1} << 62};
+  const std::vector<size_t> sizes = {0, 1, 127, 128, 16383, 16384, 3, 0, 200, 5};
+  for (size_t i = 0; i < deltas.size(); ++i) {
+    ts += deltas[i];
+    entries.emplace_back(ts, std::string(sizes[i], static_cast<char>('a' + i)));
+  }
+  auto block = Parse(Build(entries));
+  ASSERT_NE(block, nullptr);
+  ASSERT_EQ(block->size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(block->timestamp(i), entries[i].first) << i;
+    EXPECT_EQ(block->line(i), entries[i].second) << i;
+  }
+}
+
 }  // namespace
 }  // namespace silt::store
