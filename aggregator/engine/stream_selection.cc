@@ -79,6 +79,11 @@ class ChunkPieceSource final : public EntrySource {
       const index::BlockRef& ref =
           piece_.blocks[direction_ == Direction::kForward ? pos_ : n - 1 - pos_];
       if (ref.max_ts < from_ || ref.min_ts >= through_) continue;
+      if (state_->problems.stopped || (filter_.stop && filter_.stop())) {
+        state_->problems.stopped = true;
+        pos_ = n;
+        return;
+      }
       const store::ChunkReader& reader = *piece_.chunk->reader;
       if (filter_.before_read && !filter_.before_read(reader, piece_.stream_index, ref)) {
         ++state_->problems.blocks_filtered;

@@ -80,6 +80,10 @@ struct BlockFilter {
   // when its line contains a literal of every group. The caller must drop every other entry
   // anyway (e.g. its line filters would). Empty: every entry. Head entries are not filtered.
   std::vector<std::vector<std::string>> required_line_literals;
+  // Asked before each chunk block the walk would read; true ends the iteration there (every
+  // source stops yielding, ReadProblems::stopped is set). A query's deadline: a walk that reads
+  // many blocks without yielding an entry (all skipped by the hooks above) still stops in time.
+  std::function<bool()> stop;
 };
 
 // Blocks one iteration (NewIterator) may insert into the BlockCache.
@@ -118,6 +122,7 @@ struct ReadProblems {
   uint64_t blocks_filtered = 0;  // skipped by either hook of the BlockFilter
   uint64_t blocks_failed = 0;    // could not be read or decoded: their entries are missing
   Status first_error;            // of the failed blocks
+  bool stopped = false;          // BlockFilter::stop ended the iteration early
 };
 
 // What the sources of one iteration share with their iterator.

@@ -150,7 +150,7 @@ Result<LogQueryResult> Execute(const engine::StorageEngine& engine, std::string_
                         engine.Select(tenant, plan.matchers, plan.range.from, plan.range.through));
   LogQueryResult result;
   BlockCounters blocks;
-  engine::BlockFilter filter = MakeBlockFilter(plan, options.use_blooms, &blocks);
+  engine::BlockFilter filter = MakeBlockFilter(plan, options.use_blooms, deadline, &blocks);
   std::vector<std::unique_ptr<StreamCursor>> cursors;
   result.stats.streams_selected = selected.size();
   SILT_RETURN_IF_ERROR(

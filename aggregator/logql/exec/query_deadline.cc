@@ -13,8 +13,10 @@ QueryDeadline::QueryDeadline(const time::Clock* clock, int64_t timeout_ns) {
   at_ = clock->MonotonicNanos() + timeout_ns;
 }
 
+bool QueryDeadline::Passed() const { return clock_ != nullptr && clock_->MonotonicNanos() >= at_; }
+
 Status QueryDeadline::Check() const {
-  if (clock_ == nullptr || clock_->MonotonicNanos() < at_) return Status::Ok();
+  if (!Passed()) return Status::Ok();
   return Status::ResourceExhausted("query timed out after " + time::FormatDuration(timeout_ns_) +
                                    ": context deadline exceeded; narrow the time range or the "
                                    "selector, or raise the timeout");

@@ -22,6 +22,8 @@ class QueryDeadline {
   // "query timed out after 30s: context deadline exceeded; narrow the time range or the
   // selector, or raise the timeout".
   Status Check() const;
+  // True once the deadline has passed (Check would fail); stays true.
+  bool Passed() const;
 
  private:
   const time::Clock* clock_ = nullptr;

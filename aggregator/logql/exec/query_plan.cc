@@ -98,7 +98,7 @@ Result<LogQueryPlan> PlanLogQuery(const LogQuery& query, const LogQueryRange& ra
 }
 
 engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
-                                    BlockCounters* counters) {
+                                    const QueryDeadline& deadline, BlockCounters* counters) {
   const bool skip = use_blooms && !plan.required_literals.empty();
   engine::BlockFilter filter = [&plan, skip, counters](const store::ChunkReader& reader,
                                                        uint32_t stream_index,
@@ -115,6 +115,7 @@ engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
     counters->chunks_read.insert(&reader);
     return true;
   };
+  filter.stop = [&deadline] { return deadline.Passed(); };
   if (plan.scan_literals.empty()) return filter;
   filter.required_line_literals = plan.scan_literals;
   filter.after_decompress = [&plan, counters](std::string_view bytes) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "aggregator/engine/stream_selection.h"
+#include "aggregator/logql/exec/query_deadline.h"
 #include "aggregator/logql/log_expr.h"
 #include "aggregator/store/chunk_block.h"
 #include "shared/labels/matcher.h"
@@ -66,8 +67,10 @@ struct BlockCounters {
 // every literal of a group of `plan.scan_literals`, counted as skipped, not read, and passes
 // over the entries of a read block whose line lacks every literal of such a group
 // (engine::BlockFilter::required_line_literals: the pipeline's line filters would drop them).
-// `plan` and `counters` must outlive the filter.
+// The walk stops before the next block once `deadline` has passed (engine::BlockFilter::stop;
+// StreamCursor then reports the timeout), so a scan that skips block after block without
+// yielding an entry still times out. `plan`, `deadline` and `counters` must outlive the filter.
 engine::BlockFilter MakeBlockFilter(const LogQueryPlan& plan, bool use_blooms,
-                                    BlockCounters* counters);
+                                    const QueryDeadline& deadline, BlockCounters* counters);
 
 }  // namespace silt::logql::exec

@@ -39,6 +39,9 @@ Status StreamCursor::Advance() {
     }
   }
   CountSkipped();
+  // A walk ended by the deadline (BlockFilter::stop, set by MakeBlockFilter) is not the end of
+  // the stream: report the timeout, never a short result.
+  if (iterator_.problems().stopped) SILT_RETURN_IF_ERROR(deadline_->Check());
   return SyncBlocks();
 }
 

@@ -109,7 +109,7 @@ Status ReadSeries(const RangeAggregation& aggregation, const EvalContext& ctx, i
   SILT_ASSIGN_OR_RETURN(std::vector<engine::StreamSelection> selected,
                         ctx.engine->Select(ctx.tenant, plan.matchers, from, through));
   exec::BlockCounters blocks;
-  engine::BlockFilter filter = exec::MakeBlockFilter(plan, ctx.use_blooms, &blocks);
+  engine::BlockFilter filter = exec::MakeBlockFilter(plan, ctx.use_blooms, *ctx.deadline, &blocks);
   exec::QueryStats& stats = *ctx.stats;
   if (!*streams_counted) stats.streams_selected += selected.size();
   *streams_counted = true;

@@ -53,7 +53,8 @@ TEST(BlockPrefilterPlanTest, HookSkipsBytesMissingAGroupAndCountsASkip) {
   auto plan = PlanLogQuery(ParseLog(R"({a="b"} |= "foo" or "bar" |= "baz")"), {0, 100});
   ASSERT_TRUE(plan.ok()) << plan.status();
   BlockCounters counters;
-  engine::BlockFilter filter = MakeBlockFilter(*plan, /*use_blooms=*/false, &counters);
+  const QueryDeadline no_deadline;
+  engine::BlockFilter filter = MakeBlockFilter(*plan, /*use_blooms=*/false, no_deadline, &counters);
   ASSERT_TRUE(filter.before_read);
   ASSERT_TRUE(filter.after_decompress);
   counters.blocks_read = 4;  // as if before_read let four blocks through
@@ -69,7 +70,8 @@ TEST(BlockPrefilterPlanTest, NoHookWithoutContainsFilters) {
   auto plan = PlanLogQuery(ParseLog(R"({a="b"} |~ "foo")"), {0, 100});
   ASSERT_TRUE(plan.ok()) << plan.status();
   BlockCounters counters;
-  EXPECT_FALSE(MakeBlockFilter(*plan, true, &counters).after_decompress);
+  const QueryDeadline no_deadline;
+  EXPECT_FALSE(MakeBlockFilter(*plan, true, no_deadline, &counters).after_decompress);
 }
 
 class BlockPrefilterTest : public ::testing::Test {

@@ -27,6 +27,16 @@ constexpr int64_t kT0 = (time::FakeClock::kDefaultWallNanos / kHourNs) * kHourNs
 constexpr int kLines = 900;
 constexpr int64_t kSecond = 1'000'000'000;
 
+// A clock whose monotonic time moves one second at every reading.
+class RunawayClock final : public time::Clock {
+ public:
+  int64_t WallNanos() const override { return time::FakeClock::kDefaultWallNanos; }
+  int64_t MonotonicNanos() const override { return now_ += kSecond; }
+
+ private:
+  mutable int64_t now_ = 0;
+};
+
 class LineSkipTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -151,6 +161,38 @@ TEST_F(LineSkipTest, LiteralOnlyInMetadataOrAcrossLinesMatchesNothing) {
             /*whole_blocks=*/true);
   }
   EXPECT_EQ(returned_, 0u);
+}
+
+TEST_F(LineSkipTest, DeadlineStopsAWalkThatSkipsEveryBlock) {
+  // No line holds the literal: the prefilter skips every chunk block and the cursor never sees
+  // an entry, so only the per-block check (BlockFilter::stop) can notice the deadline.
+  auto query = ParseQuery(R"({job=~"a|b"} |= "no such text")");
+  ASSERT_TRUE(query.ok()) << query.status();
+  const LogQuery& log = std::get<LogQuery>(query->node);
+  auto pipeline = Pipeline::Compile(log.pipeline);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status();
+  auto plan = PlanLogQuery(
+      log, LogQueryRange{kT0, kT0 + kLines * kSecond, Direction::kForward, size_t{100}});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+
+  auto unlimited = ExecuteLogQuery(*engine_, "fake", *plan, **pipeline,
+                                   ExecutorOptions{.use_blooms = false, .clock = &clock_});
+  ASSERT_TRUE(unlimited.ok()) << unlimited.status();
+  EXPECT_EQ(unlimited->stats.entries_returned, 0u);
+  const uint64_t blocks = unlimited->stats.blocks_skipped_by_bloom;
+  ASSERT_GE(blocks, 20u);
+
+  // The clock is read a few times before the walk (start, deadline, once per stream opened)
+  // and, with the check, once per block: a deadline of blocks / 2 readings passes mid-walk.
+  RunawayClock runaway;
+  const int64_t timeout_ns = static_cast<int64_t>(blocks / 2) * kSecond;
+  auto limited = ExecuteLogQuery(
+      *engine_, "fake", *plan, **pipeline,
+      ExecutorOptions{.use_blooms = false, .timeout_ns = timeout_ns, .clock = &runaway});
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(limited.status().message().find("query timed out after"), std::string::npos)
+      << limited.status();
 }
 
 }  // namespace
