@@ -52,7 +52,7 @@ void BlockBloomBuilder::AddLine(std::string_view line) {
     AddTokens<false>(line);
   }
   extractor_.ForEachLinePairTerm(
-      line, [this](std::string_view term) { pending_.push_back(HashTerm(term)); });
+      line, [this](std::string_view term) { pending_.push_back(HashTerm(term)); }, &seen_pairs_);
   FlushPending();
 }
 
@@ -76,6 +76,12 @@ void BlockBloomBuilder::AddTokens(std::string_view line) {
 
 void BlockBloomBuilder::AddNewOrLongToken(std::string_view token) {
   if (token.size() > kMaxShortToken) {
+    // A token of up to 16 bytes seen in this block is in other_terms_ already.
+    const std::optional<SeenTermKey> key = LongTokenKey(token);
+    if (key) {
+      if (seen_long_tokens_.Contains(*key)) return;
+      seen_long_tokens_.Insert(*key);
+    }
     pending_.push_back(HashTerm(token));
   } else {
     short_token_hashes_.push_back(HashTerm(token));
@@ -83,8 +89,9 @@ void BlockBloomBuilder::AddNewOrLongToken(std::string_view token) {
 }
 
 void BlockBloomBuilder::AddPair(std::string_view name, std::string_view value) {
-  extractor_.ForEachPairTerm(name, value,
-                             [this](std::string_view term) { pending_.push_back(HashTerm(term)); });
+  extractor_.ForEachPairTerm(
+      name, value, [this](std::string_view term) { pending_.push_back(HashTerm(term)); },
+      &seen_pairs_);
   FlushPending();
 }
 
@@ -93,17 +100,29 @@ void BlockBloomBuilder::FlushPending() {
   pending_.clear();
 }
 
+void BlockBloomBuilder::FillFilter(BloomFilter* filter) const {
+  for (uint64_t hash : short_token_hashes_) filter->AddHash(hash);
+  for (uint64_t hash : other_terms_.distinct_hashes()) filter->AddHash(hash);
+}
+
 BloomFilter BlockBloomBuilder::Build(double false_positive_rate) const {
   BloomFilter filter(distinct_count(), false_positive_rate);
-  for (uint64_t hash : short_token_hashes_) filter.AddHash(hash);
-  for (uint64_t hash : other_terms_.distinct_hashes()) filter.AddHash(hash);
+  FillFilter(&filter);
   return filter;
+}
+
+void BlockBloomBuilder::AppendFilterTo(double false_positive_rate, std::string* out) {
+  filter_.Reset(distinct_count(), false_positive_rate);
+  FillFilter(&filter_);
+  filter_.AppendTo(out);
 }
 
 void BlockBloomBuilder::Clear() {
   short_tokens_.Clear();
   short_token_hashes_.clear();
   other_terms_.Clear();
+  seen_long_tokens_.Clear();
+  seen_pairs_.Clear();
 }
 
 }  // namespace silt::bloom

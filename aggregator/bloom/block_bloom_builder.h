@@ -4,7 +4,10 @@
 // them), so the aim is to spend as little as possible on a repeat:
 //  - a token of at most 8 bytes, the common case, is deduplicated by its bytes packed into an
 //    integer, in a set of the block's short tokens; only a token new to the block is hashed;
-//  - longer tokens and key/value terms are hashed and deduplicated by hash (BloomBuilder);
+//  - a token of 9-16 bytes or a key/value pair with a short name and value that the block has
+//    already added is recognized by its bytes packed into 128 bits (SeenTermCache, exact, small
+//    enough for L1), so it is not hashed again;
+//  - other longer tokens and key/value terms are hashed and deduplicated by hash (BloomBuilder);
 //  - those hashes go to BloomBuilder in a batch per line, which prefetches their slots first.
 // The two sets hold disjoint terms (a key/value term contains '=', tokens have no '=' and differ
 // in length), so the distinct count is their sum and the filter is sized for it when built. The
@@ -15,11 +18,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "aggregator/bloom/bloom_builder.h"
 #include "aggregator/bloom/bloom_filter.h"
+#include "aggregator/bloom/seen_term_cache.h"
 #include "aggregator/bloom/term_extractor.h"
 #include "aggregator/bloom/uint64_set.h"
 
@@ -41,6 +46,9 @@ class BlockBloomBuilder {
   // A filter of every term added since the last Clear, sized for distinct_count() at
   // `false_positive_rate` (in (0, 1)).
   BloomFilter Build(double false_positive_rate) const;
+  // Appends what Build(false_positive_rate).AppendTo(out) would, building the filter in one kept
+  // for reuse: no allocation per block once warm.
+  void AppendFilterTo(double false_positive_rate, std::string* out);
   // Starts the next block; keeps the memory.
   void Clear();
 
@@ -53,12 +61,19 @@ class BlockBloomBuilder {
   [[gnu::noinline]] void AddNewOrLongToken(std::string_view token);
   // Hands pending_ to other_terms_ and empties it.
   void FlushPending();
+  // Adds every distinct term's hash to `filter`.
+  void FillFilter(BloomFilter* filter) const;
 
   TermExtractor extractor_;
   Uint64Set short_tokens_;                    // tokens of <= 8 bytes, packed
   std::vector<uint64_t> short_token_hashes_;  // their hashes, one per member
   BloomBuilder other_terms_;
   std::vector<uint64_t> pending_;  // hashes of the current line's other terms
+  // Tokens of 9-16 bytes and short key/value pairs already in other_terms_: a repeat skips its
+  // hash and set insert (and for a pair, building its term).
+  SeenTermCache seen_long_tokens_;
+  SeenTermCache seen_pairs_;
+  BloomFilter filter_{0};  // AppendFilterTo's, reused
 };
 
 }  // namespace silt::bloom

@@ -33,7 +33,7 @@ uint64_t GetLittleEndian(const char* p, int bytes) {
 
 }  // namespace
 
-BloomFilter::BloomFilter(size_t expected_count, double false_positive_rate) {
+void BloomFilter::Reset(size_t expected_count, double false_positive_rate) {
   assert(false_positive_rate > 0 && false_positive_rate < 1);
   const double ln2 = std::log(2.0);
   double bits =

@@ -40,7 +40,13 @@ class BloomFilter {
   // A filter for `expected_count` distinct keys at `false_positive_rate`, which must be in
   // (0, 1) (asserted). Zero keys still get one 64-bit word.
   explicit BloomFilter(size_t expected_count,
-                       double false_positive_rate = kDefaultFalsePositiveRate);
+                       double false_positive_rate = kDefaultFalsePositiveRate) {
+    Reset(expected_count, false_positive_rate);
+  }
+
+  // Makes this the empty filter the constructor would make for these arguments, keeping the
+  // memory of its words: a writer that builds one filter per block reuses one.
+  void Reset(size_t expected_count, double false_positive_rate = kDefaultFalsePositiveRate);
 
   // The hash a key is filed under; Add/MayContain of a key equal AddHash/MayContainHash of it.
   static uint64_t HashKey(std::string_view key) { return hash::Xxh3(key); }
@@ -70,7 +76,7 @@ class BloomFilter {
       : words_(std::move(words)), hash_count_(hash_count) {}
 
   std::vector<uint64_t> words_;
-  int hash_count_;
+  int hash_count_ = 1;
 };
 
 }  // namespace silt::bloom

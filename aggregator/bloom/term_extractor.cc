@@ -155,9 +155,10 @@ void TermExtractor::ForEachLineTerm(std::string_view line, TermCallback on_term)
   ForEachLinePairTerm(line, on_term);
 }
 
-void TermExtractor::ForEachLinePairTerm(std::string_view line, TermCallback on_term) {
+void TermExtractor::ForEachLinePairTerm(std::string_view line, TermCallback on_term,
+                                        SeenTermCache* seen) {
   auto on_pair = [&](std::string_view name, std::string_view value) {
-    EmitPair(line, name, value, on_term);
+    EmitPair(line, name, value, on_term, seen);
   };
   const bool json = LooksLikeJsonObject(line);
   const bool logfmt = line.find('=') != std::string_view::npos;
@@ -168,24 +169,31 @@ void TermExtractor::ForEachLinePairTerm(std::string_view line, TermCallback on_t
 }
 
 void TermExtractor::ForEachPairTerm(std::string_view name, std::string_view value,
-                                    TermCallback on_term) {
-  EmitPair({}, NormalizedName(name, &normalized_name_), value, on_term);  // not in any line
+                                    TermCallback on_term, SeenTermCache* seen) {
+  // Not in any line.
+  EmitPair({}, NormalizedName(name, &normalized_name_), value, on_term, seen);
 }
 
 void TermExtractor::EmitPair(std::string_view line, std::string_view normalized_name,
-                             std::string_view value, TermCallback on_term) {
+                             std::string_view value, TermCallback on_term, SeenTermCache* seen) {
   if (value.empty() || normalized_name.empty()) return;
+  // Only a pair whose terms were all reported goes into `seen`, so a hit skips nothing new.
+  const std::optional<SeenTermKey> key =
+      seen != nullptr ? PairKey(normalized_name, value) : std::nullopt;
+  if (key && seen->Contains(*key)) return;
   bool ascii, bounded;
   int digits;
   ClassifyValue(line, value, &ascii, &digits, &bounded);
   // TokensMayStandForValue(value) && bounded in the line, without a loop over the value.
   if (ascii && digits >= kMinDigitsForTokenValue && bounded) return;
   EmitTerm(normalized_name, value, on_term);
-  if (ascii) return;
-  cleaned_.clear();
-  if (AppendWithoutInvalidUtf8(value, &cleaned_) && !cleaned_.empty()) {
-    EmitTerm(normalized_name, cleaned_, on_term);
+  if (!ascii) {
+    cleaned_.clear();
+    if (AppendWithoutInvalidUtf8(value, &cleaned_) && !cleaned_.empty()) {
+      EmitTerm(normalized_name, cleaned_, on_term);
+    }
   }
+  if (key) seen->Insert(*key);
 }
 
 void TermExtractor::EmitTerm(std::string_view normalized_name, std::string_view value,

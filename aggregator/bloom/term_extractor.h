@@ -25,6 +25,7 @@
 #include "aggregator/bloom/function_ref.h"
 #include "aggregator/bloom/json_pair_scanner.h"
 #include "aggregator/bloom/logfmt_pair_scanner.h"
+#include "aggregator/bloom/seen_term_cache.h"
 
 namespace silt::bloom {
 
@@ -39,16 +40,21 @@ class TermExtractor {
   // Calls `on_term` for every token and key/value term of `line`: ForEachToken(line, on_term),
   // then ForEachLinePairTerm(line, on_term).
   void ForEachLineTerm(std::string_view line, TermCallback on_term);
-  // Calls `on_term` for the key/value terms of `line` only (its JSON and logfmt pairs).
-  void ForEachLinePairTerm(std::string_view line, TermCallback on_term);
-  // Calls `on_term` for the term(s) of one structured metadata pair (none for an empty value).
-  void ForEachPairTerm(std::string_view name, std::string_view value, TermCallback on_term);
+  // Calls `on_term` for the key/value terms of `line` only (its JSON and logfmt pairs). With
+  // `seen` (the cache of one block's terms), a pair whose key is in it is skipped before any
+  // work (its terms were reported before), and a pair whose terms are reported is added to it.
+  void ForEachLinePairTerm(std::string_view line, TermCallback on_term,
+                           SeenTermCache* seen = nullptr);
+  // Calls `on_term` for the term(s) of one structured metadata pair (none for an empty value);
+  // `seen` as for ForEachLinePairTerm.
+  void ForEachPairTerm(std::string_view name, std::string_view value, TermCallback on_term,
+                       SeenTermCache* seen = nullptr);
 
  private:
   // Emits the terms of a pair whose name is already normalized. `line` is the line the pair
   // comes from (empty for metadata), to tell a value that appears in it verbatim.
   void EmitPair(std::string_view line, std::string_view normalized_name, std::string_view value,
-                TermCallback on_term);
+                TermCallback on_term, SeenTermCache* seen);
   // Fills digit_words_ and high_words_ for `line`.
   void ClassifyLine(std::string_view line);
   // What EmitPair needs to know of `value`: ASCII or not, its digit count (only exact up to

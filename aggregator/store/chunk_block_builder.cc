@@ -46,7 +46,7 @@ void ChunkBlockBuilder::Add(int64_t timestamp, std::string_view line,
 
 void ChunkBlockBuilder::AppendBloom(double false_positive_rate, std::string* out) {
   assert(build_bloom_);
-  bloom_.Build(false_positive_rate).AppendTo(out);
+  bloom_.AppendFilterTo(false_positive_rate, out);
 }
 
 void ChunkBlockBuilder::Reset() {

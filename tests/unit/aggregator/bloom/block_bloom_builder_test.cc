@@ -157,6 +157,43 @@ TEST(BlockBloomBuilderTest, LongLinesEqualTheReferenceToo) {
   ExpectSameFilters(entries, 2);
 }
 
+TEST(BlockBloomBuilderTest, PairsAndLongTokensRepeatedAcrossLinesAndBlocksEqualTheReference) {
+  // Repeats take the seen-term cache: a pair whose first occurrence got no term (a value its
+  // tokens stand for, bounded in its line) must still get it where it is not bounded or comes
+  // as metadata; pairs told apart only by a NUL byte, a length or where name ends and value
+  // begins; long tokens of 9..17 bytes; and the cache must forget a block's terms at Clear.
+  std::vector<Entry> entries;
+  for (int round = 0; round < 3; ++round) {
+    entries.push_back(Entry{"{\"id\":\"12345\",\"lvl\":\"info\"}", {}});
+    entries.push_back(Entry{"id=12345x lvl=info", {{"id", "12345"}}});
+    entries.push_back(Entry{"{\"a\":\"b\\u0000\",\"ab\":\"c\"}", {}});
+    entries.push_back(Entry{"{\"a\":\"b\",\"a\":\"bc\"} ab=c", {{"a", std::string("b\0", 2)}}});
+    entries.push_back(Entry{"abcdefghi abcdefghij abcdefghijklmnop abcdefghijklmnopq", {}});
+    entries.push_back(Entry{"abcdefghi abcdefghiX zbcdefghijklmnop", {}});
+    entries.push_back(Entry{"k=v\xc3 k=v\xff name7ch=12345678 name8chr=v", {}});
+  }
+  ExpectSameFilters(entries, 4);
+  ExpectSameFilters(entries, 7);
+  ExpectSameFilters(entries, entries.size());
+}
+
+TEST(BlockBloomBuilderTest, AppendFilterToEqualsBuildForBigAndSmallBlocksInTurn) {
+  // The reused filter must be resized and emptied for each block, a small one after a big one
+  // included.
+  BlockBloomBuilder builder;
+  for (int block = 0; block < 4; ++block) {
+    const int lines = block % 2 == 0 ? 3000 : 3;
+    for (int i = 0; i < lines; ++i)
+      builder.AddLine("b" + std::to_string(block) + "_" + std::to_string(i));
+    std::string appended = "prefix";
+    builder.AppendFilterTo(0.01, &appended);
+    std::string expected = "prefix";
+    builder.Build(0.01).AppendTo(&expected);
+    ASSERT_EQ(appended, expected) << "block " << block;
+    builder.Clear();
+  }
+}
+
 TEST(BlockBloomBuilderTest, RepeatedTermsCountOnce) {
   BlockBloomBuilder builder;
   for (int i = 0; i < 100; ++i) builder.AddLine("GET /health 200 averyverylongtoken level=info");

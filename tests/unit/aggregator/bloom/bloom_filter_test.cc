@@ -111,6 +111,17 @@ TEST(BloomFilterTest, EmptyFilterHasOneWordAndContainsNothing) {
   EXPECT_FALSE(filter.MayContain(""));
 }
 
+TEST(BloomFilterTest, ResetGivesTheFilterTheConstructorWouldMake) {
+  BloomFilter filter(5000, 0.01);
+  for (int i = 0; i < 5000; ++i) filter.Add("key" + std::to_string(i));
+  filter.Reset(10, 0.05);
+  EXPECT_EQ(filter, BloomFilter(10, 0.05));
+  filter.Add("x");
+  filter.Reset(5000, 0.001);
+  EXPECT_EQ(filter, BloomFilter(5000, 0.001));
+  EXPECT_FALSE(filter.MayContain("x"));
+}
+
 TEST(BloomFilterTest, AddHashAndAddAgree) {
   BloomFilter by_key(100);
   BloomFilter by_hash(100);

@@ -185,5 +185,31 @@ TEST(LogfmtPairScannerTest, MatchesTheByteAtATimeGrammarOnRandomLines) {
   }
 }
 
+TEST(LogfmtPairScannerTest, FreeTextBeforeAPairIsSkippedAsTheGrammarSays) {
+  // Mostly words without '=' (what the scanner jumps over 16 bytes at a time) with the odd
+  // pair, quote or stray '=' among them, at every distance from the line's start and end.
+  static const char* const kPieces[] = {
+      "word", " ", " ",  "free_text_word_0123", "k=v", "\"",   "\t",
+      "q\"x", "=", "e=", "m=\"a b\"",           "  ",  "\x01", "GET /api?id=7&x=y HTTP/1.1"};
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 30000; ++i) {
+    std::string line;
+    for (int n = static_cast<int>(rng() % 30); n > 0; --n) {
+      line += kPieces[rng() % std::size(kPieces)];
+      if (rng() % 3 != 0) line += ' ';
+    }
+    ScanResult actual = Scan(line);
+    ScanResult expected = ReferenceScan(line);
+    ASSERT_EQ(actual.pairs, expected.pairs) << line;
+    ASSERT_EQ(actual.ok, expected.ok) << line;
+  }
+  ScanResult r = Scan("GET /index.html HTTP/1.1 from a client that said hello id=42 more words");
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.pairs, (Pairs{{"id", "42"}}));
+  r = Scan("many words without any pair at all but one \"quote");
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.pairs.empty());
+}
+
 }  // namespace
 }  // namespace silt::bloom
