@@ -17,6 +17,7 @@
 #include "aggregator/wal/open_wal.h"
 #include "aggregator/wal/wal_format.h"
 #include "shared/fs/posix_file_system.h"
+#include "tests/support/page_cache.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/aggregator/wal/wal_test_helpers.h"
 
@@ -275,25 +276,6 @@ TEST_F(WalWriterTest, FullQueueIsResourceExhausted) {
   EXPECT_FALSE(writer->Failed());
 }
 
-// Pages of `path` in the page cache (mincore over a read-only mapping).
-size_t ResidentPages(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  EXPECT_GE(fd, 0) << path;
-  struct stat st {};
-  ::fstat(fd, &st);
-  const auto size = static_cast<size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
-  EXPECT_NE(map, MAP_FAILED);
-  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  std::vector<unsigned char> pages((size + page - 1) / page);
-  EXPECT_EQ(::mincore(map, size, pages.data()), 0);
-  ::munmap(map, size);
-  size_t resident = 0;
-  for (unsigned char p : pages) resident += p & 1;
-  return resident;
-}
-
 // Only recovery reads segments back: their synced bytes leave the page cache.
 TEST_F(WalWriterTest, SyncedSegmentsLeaveThePageCache) {
   struct statfs fs_info {};
@@ -303,7 +285,7 @@ TEST_F(WalWriterTest, SyncedSegmentsLeaveThePageCache) {
   AppendRange(*writer, 1, 8, 128 << 10);  // 1 MiB in 8 group commits
   ASSERT_TRUE(writer->Close().ok());
   const std::string path = options_.dir + "/" + SegmentFileName(1);
-  EXPECT_LT(ResidentPages(path), 16u);  // of 257
+  EXPECT_LT(silt::testing::ResidentPages(path), 16u);  // of 257
   writer.reset();
   Recovered r;
   writer = Open(&r);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/page_cache.h"
 #include "tests/support/temp_dir.h"
 
 namespace silt::fs {
@@ -94,25 +95,6 @@ TEST_F(PosixFileSystemTest, SyncWritesBufferedBytes) {
   EXPECT_EQ(fs_.GetFileSize(path).value_or(99), 3u);
 }
 
-// Pages of `path` in the page cache (mincore over a read-only mapping).
-size_t ResidentPages(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  EXPECT_GE(fd, 0) << path;
-  struct stat st {};
-  ::fstat(fd, &st);
-  const size_t size = static_cast<size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
-  EXPECT_NE(map, MAP_FAILED);
-  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  std::vector<unsigned char> pages((size + page - 1) / page);
-  EXPECT_EQ(::mincore(map, size, pages.data()), 0);
-  ::munmap(map, size);
-  size_t resident = 0;
-  for (unsigned char p : pages) resident += p & 1;
-  return resident;
-}
-
 TEST_F(PosixFileSystemTest, DropSyncedPagesLeavesTheContentAndFreesTheCache) {
   std::string path = dir_.Path("wal");
   auto file = fs_.NewWritableFile(path, OpenMode::kTruncate);
@@ -124,8 +106,8 @@ TEST_F(PosixFileSystemTest, DropSyncedPagesLeavesTheContentAndFreesTheCache) {
   (*file)->DropSyncedPages();
   struct statfs fs_info {};
   ASSERT_EQ(::statfs(dir_.Path("").c_str(), &fs_info), 0);
-  if (fs_info.f_type != TMPFS_MAGIC) {    // tmpfs pages are the file itself: nothing to drop
-    EXPECT_LT(ResidentPages(path), 16u);  // of 256
+  if (fs_info.f_type != TMPFS_MAGIC) {  // tmpfs pages are the file itself: nothing to drop
+    EXPECT_LT(silt::testing::ResidentPages(path), 16u);  // of 256
   }
   ASSERT_TRUE((*file)->Append(second).ok());
   ASSERT_TRUE((*file)->Sync().ok());

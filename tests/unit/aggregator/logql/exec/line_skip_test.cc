@@ -14,6 +14,7 @@
 #include "aggregator/logql/query.h"
 #include "shared/fs/posix_file_system.h"
 #include "shared/time/fake_clock.h"
+#include "tests/support/runaway_clock.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/aggregator/logql/exec/table_data.h"
 
@@ -26,16 +27,6 @@ constexpr int64_t kHourNs = int64_t{3600} * 1'000'000'000;
 constexpr int64_t kT0 = (time::FakeClock::kDefaultWallNanos / kHourNs) * kHourNs + kHourNs / 2;
 constexpr int kLines = 900;
 constexpr int64_t kSecond = 1'000'000'000;
-
-// A clock whose monotonic time moves one second at every reading.
-class RunawayClock final : public time::Clock {
- public:
-  int64_t WallNanos() const override { return time::FakeClock::kDefaultWallNanos; }
-  int64_t MonotonicNanos() const override { return now_ += kSecond; }
-
- private:
-  mutable int64_t now_ = 0;
-};
 
 class LineSkipTest : public ::testing::Test {
  protected:
@@ -184,7 +175,7 @@ TEST_F(LineSkipTest, DeadlineStopsAWalkThatSkipsEveryBlock) {
 
   // The clock is read a few times before the walk (start, deadline, once per stream opened)
   // and, with the check, once per block: a deadline of blocks / 2 readings passes mid-walk.
-  RunawayClock runaway;
+  silt::testing::RunawayClock runaway;
   const int64_t timeout_ns = static_cast<int64_t>(blocks / 2) * kSecond;
   auto limited = ExecuteLogQuery(
       *engine_, "fake", *plan, **pipeline,

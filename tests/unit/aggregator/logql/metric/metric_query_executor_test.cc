@@ -11,6 +11,7 @@
 #include "aggregator/logql/query.h"
 #include "shared/fs/posix_file_system.h"
 #include "shared/time/fake_clock.h"
+#include "tests/support/runaway_clock.h"
 #include "tests/support/temp_dir.h"
 
 namespace silt::logql::metric {
@@ -18,16 +19,6 @@ namespace {
 
 constexpr int64_t kS = 1'000'000'000;
 constexpr int64_t kBase = time::FakeClock::kDefaultWallNanos / kS * kS;
-
-// A clock whose monotonic time moves one second at every reading.
-class RunawayClock final : public time::Clock {
- public:
-  int64_t WallNanos() const override { return kBase; }
-  int64_t MonotonicNanos() const override { return now_ += kS; }
-
- private:
-  mutable int64_t now_ = 0;
-};
 
 class MetricQueryExecutorTest : public ::testing::Test {
  protected:
@@ -64,7 +55,7 @@ class MetricQueryExecutorTest : public ::testing::Test {
 };
 
 TEST_F(MetricQueryExecutorTest, TimeoutStopsTheQuery) {
-  RunawayClock runaway;
+  silt::testing::RunawayClock runaway;
   MetricExecutorOptions options;
   options.clock = &runaway;
   // The clock passes the deadline at its fifth reading: the cursor's second check, 257 entries
