@@ -59,6 +59,25 @@ Result<std::vector<StreamSelection>> StorageEngine::Select(
   return result;
 }
 
+namespace {
+
+// Adds what `from_index(const index::PartitionIndex&)` gives for every partition to `*out` (the
+// head's answer), then sorts it and drops repeats.
+template <typename T, typename FromIndex>
+Status MergePartitions(const std::vector<std::shared_ptr<const PartitionChunks>>& partitions,
+                       FromIndex from_index, std::vector<T>* out) {
+  for (const auto& partition : partitions) {
+    SILT_ASSIGN_OR_RETURN(std::vector<T> more, from_index(*partition->index));
+    out->insert(out->end(), std::make_move_iterator(more.begin()),
+                std::make_move_iterator(more.end()));
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::vector<labels::LabelSet>> StorageEngine::Series(
     std::string_view tenant, std::span<const labels::Matcher> matchers, int64_t from,
     int64_t through) const {
@@ -70,24 +89,12 @@ Result<std::vector<labels::LabelSet>> StorageEngine::Series(
     all = head_->Series(tenant, matchers, from, through);
     partitions = ChunkPartitions(tenant, from, through);
   }
-  for (const auto& partition : partitions) {
-    SILT_ASSIGN_OR_RETURN(auto series, partition->index->Series(matchers, from, through));
-    all.insert(all.end(), std::make_move_iterator(series.begin()),
-               std::make_move_iterator(series.end()));
-  }
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
+  SILT_RETURN_IF_ERROR(MergePartitions(
+      partitions,
+      [&](const index::PartitionIndex& index) { return index.Series(matchers, from, through); },
+      &all));
   return all;
 }
-
-namespace {
-
-void SortUnique(std::vector<std::string>* values) {
-  std::sort(values->begin(), values->end());
-  values->erase(std::unique(values->begin(), values->end()), values->end());
-}
-
-}  // namespace
 
 Result<std::vector<std::string>> StorageEngine::LabelNames(
     std::string_view tenant, std::span<const labels::Matcher> matchers, int64_t from,
@@ -100,12 +107,10 @@ Result<std::vector<std::string>> StorageEngine::LabelNames(
     names = head_->LabelNames(tenant, matchers, from, through);
     partitions = ChunkPartitions(tenant, from, through);
   }
-  for (const auto& partition : partitions) {
-    SILT_ASSIGN_OR_RETURN(auto more, partition->index->LabelNames(from, through, matchers));
-    names.insert(names.end(), std::make_move_iterator(more.begin()),
-                 std::make_move_iterator(more.end()));
-  }
-  SortUnique(&names);
+  SILT_RETURN_IF_ERROR(MergePartitions(
+      partitions,
+      [&](const index::PartitionIndex& index) { return index.LabelNames(from, through, matchers); },
+      &names));
   return names;
 }
 
@@ -120,12 +125,12 @@ Result<std::vector<std::string>> StorageEngine::LabelValues(
     values = head_->LabelValues(tenant, name, matchers, from, through);
     partitions = ChunkPartitions(tenant, from, through);
   }
-  for (const auto& partition : partitions) {
-    SILT_ASSIGN_OR_RETURN(auto more, partition->index->LabelValues(name, from, through, matchers));
-    values.insert(values.end(), std::make_move_iterator(more.begin()),
-                  std::make_move_iterator(more.end()));
-  }
-  SortUnique(&values);
+  SILT_RETURN_IF_ERROR(MergePartitions(
+      partitions,
+      [&](const index::PartitionIndex& index) {
+        return index.LabelValues(name, from, through, matchers);
+      },
+      &values));
   return values;
 }
 

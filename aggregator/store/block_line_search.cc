@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -55,14 +56,14 @@ std::pair<size_t, size_t> FilterPositions(std::string_view literal) {
 }
 
 // Two-byte filter, 32 candidate positions per step (W. Mula's "SIMD-friendly algorithms for
-// substring searching"), on the two bytes FilterPositions picks.
+// substring searching"), on the bytes at `p1` < `p2` of the literal (FilterPositions).
 // Precondition: literal.size() >= 3.
 __attribute__((target("avx2"))) const char* FindAvx2(std::string_view bytes,
-                                                     std::string_view literal) {
+                                                     std::string_view literal, size_t p1,
+                                                     size_t p2) {
   const size_t m = literal.size();
   const size_t n = bytes.size();
   const char* const hay = bytes.data();
-  const auto [p1, p2] = FilterPositions(literal);
   const __m256i first = _mm256_set1_epi8(literal[p1]);
   const __m256i second = _mm256_set1_epi8(literal[p2]);
   size_t i = 0;
@@ -100,13 +101,14 @@ size_t LineStart(const ChunkBlock& block, const char* base, size_t i) {
 // Marks the entries whose line contains `literal` (non-empty). Hits come in increasing offset
 // order, so the entry search only moves forward.
 void MarkLiteral(const ChunkBlock& block, std::string_view literal, std::vector<uint8_t>* marks) {
+  const LiteralFinder finder(literal);
   const std::string_view data = block.data();
   const char* const base = data.data();
   const size_t n = block.size();
   size_t pos = 0;    // where the next search starts
   size_t entry = 0;  // no hit at or after pos lies in a line before this entry
   while (entry < n && data.size() - pos >= literal.size()) {
-    const char* found = FindLiteral(data.substr(pos), literal);
+    const char* found = finder.Find(data.substr(pos));
     if (found == nullptr) return;
     const size_t hit = static_cast<size_t>(found - base);
     // The last entry whose line starts at or before the hit.
@@ -140,17 +142,28 @@ void MarkLiteral(const ChunkBlock& block, std::string_view literal, std::vector<
 
 }  // namespace
 
-const char* FindLiteral(std::string_view bytes, std::string_view literal) {
-  if (literal.size() > bytes.size()) return nullptr;
-  if (literal.empty()) return bytes.data();
-  if (literal.size() == 1) {
-    return static_cast<const char*>(std::memchr(bytes.data(), literal[0], bytes.size()));
+LiteralFinder::LiteralFinder(std::string_view literal) : literal_(literal) {
+#ifdef SILT_HAVE_AVX2_SEARCH
+  avx2_ = literal.size() >= 3 && HasAvx2();
+  if (avx2_) std::tie(first_, second_) = FilterPositions(literal);
+#endif
+}
+
+const char* LiteralFinder::Find(std::string_view bytes) const {
+  if (literal_.size() > bytes.size()) return nullptr;
+  if (literal_.empty()) return bytes.data();
+  if (literal_.size() == 1) {
+    return static_cast<const char*>(std::memchr(bytes.data(), literal_[0], bytes.size()));
   }
 #ifdef SILT_HAVE_AVX2_SEARCH
-  if (literal.size() >= 3 && HasAvx2()) return FindAvx2(bytes, literal);
+  if (avx2_) return FindAvx2(bytes, literal_, first_, second_);
 #endif
   return static_cast<const char*>(
-      memmem(bytes.data(), bytes.size(), literal.data(), literal.size()));
+      memmem(bytes.data(), bytes.size(), literal_.data(), literal_.size()));
+}
+
+const char* FindLiteral(std::string_view bytes, std::string_view literal) {
+  return LiteralFinder(literal).Find(bytes);
 }
 
 void MarkLinesContainingAny(const ChunkBlock& block, std::span<const std::string> literals,

@@ -22,7 +22,24 @@
 
 namespace silt::store {
 
-// The first occurrence of `literal` (non-empty) in `bytes`, or nullptr; as memmem.
+// A search for one literal in many byte ranges: the bytes the vector filter compares are chosen
+// once, here, not at every Find. `literal` must outlive the finder. Immutable; thread-safe.
+class LiteralFinder {
+ public:
+  explicit LiteralFinder(std::string_view literal);
+  // The first occurrence of the literal in `bytes`, or nullptr; as memmem (`bytes.data()` for
+  // an empty literal).
+  const char* Find(std::string_view bytes) const;
+
+ private:
+  std::string_view literal_;
+  bool avx2_ = false;  // search with FindAvx2 (literal of 3+ bytes on an AVX2 CPU)
+  size_t first_ = 0;   // with avx2_: the positions of the two filter bytes in the literal
+  size_t second_ = 0;
+};
+
+// The first occurrence of `literal` in `bytes`, or nullptr; as memmem. For one search; a loop
+// over many ranges keeps a LiteralFinder.
 const char* FindLiteral(std::string_view bytes, std::string_view literal);
 
 // Sets (*marks)[i] to 1 for every entry i of `block` whose line contains at least one of
