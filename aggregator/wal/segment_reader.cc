@@ -23,7 +23,8 @@ SegmentReader::SegmentReader(std::unique_ptr<fs::RandomAccessFile> file, uint64_
       path_(file_->path()),
       size_(size),
       max_payload_bytes_(max_payload_bytes),
-      is_last_(is_last) {}
+      is_last_(is_last),
+      header_window_(kReadChunk) {}
 
 Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(fs::FileSystem* fs,
                                                            const std::string& path,
@@ -36,12 +37,16 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(fs::FileSystem* fs,
 }
 
 Result<std::string_view> SegmentReader::Fetch(uint64_t offset, size_t n) {
+  return Fetch(offset, n, kReadChunk);
+}
+
+Result<std::string_view> SegmentReader::Fetch(uint64_t offset, size_t n, size_t window) {
   if (offset >= size_) return std::string_view();
   n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
   if (offset >= buffer_offset_ && offset + n <= buffer_offset_ + buffer_.size()) {
     return std::string_view(buffer_).substr(offset - buffer_offset_, n);
   }
-  size_t want = static_cast<size_t>(std::min<uint64_t>(std::max(n, kReadChunk), size_ - offset));
+  size_t want = static_cast<size_t>(std::min<uint64_t>(std::max(n, window), size_ - offset));
   buffer_.resize(want);
   buffer_offset_ = offset;
   SILT_ASSIGN_OR_RETURN(size_t got, file_->Read(offset, want, buffer_.data()));
@@ -134,14 +139,16 @@ Result<SegmentReader::Item> SegmentReader::Resync(ProblemKind kind, std::string 
   return Tail(is_last_ ? ProblemKind::kTornTail : kind, std::move(reason));
 }
 
-Result<SegmentReader::Item> SegmentReader::Next(uint64_t last_sequence) {
+Result<SegmentReader::Item> SegmentReader::Next(uint64_t last_sequence,
+                                                uint64_t unchecked_through) {
   if (pos_ >= size_) return Item{};
   if (size_ - pos_ < kRecordHeaderSize) {
     return Tail(ProblemKind::kTornTail, "file ends inside a record header (" +
                                             std::to_string(size_ - pos_) + " of " +
                                             std::to_string(kRecordHeaderSize) + " bytes)");
   }
-  SILT_ASSIGN_OR_RETURN(std::string_view bytes, Fetch(pos_, kRecordHeaderSize));
+  SILT_ASSIGN_OR_RETURN(std::string_view bytes, Fetch(pos_, kRecordHeaderSize, header_window_));
+  header_window_ = kReadChunk;
   std::optional<RecordHeader> header = DecodeRecordHeader(bytes);
   if (!header)
     return Resync(ProblemKind::kBadHeader, DescribeBadRecordHeader(bytes), last_sequence);
@@ -159,6 +166,16 @@ Result<SegmentReader::Item> SegmentReader::Next(uint64_t last_sequence) {
                                             " bytes but the file ends after " +
                                             std::to_string(size_ - pos_));
   }
+  Item item;
+  item.kind = Item::Kind::kRecord;
+  item.offset = pos_;
+  item.header = *header;
+  if (header->sequence <= unchecked_through && !(is_last_ && end == size_)) {
+    item.payload_unchecked = true;
+    if (header->payload_length >= kReadChunk) header_window_ = kRecordHeaderSize;
+    pos_ = end;
+    return item;
+  }
   SILT_ASSIGN_OR_RETURN(std::string_view payload,
                         Fetch(pos_ + kRecordHeaderSize, header->payload_length));
   if (payload.size() != header->payload_length) {
@@ -166,10 +183,6 @@ Result<SegmentReader::Item> SegmentReader::Next(uint64_t last_sequence) {
                            std::to_string(pos_ + kRecordHeaderSize));
   }
   if (hash::Xxh3(payload) != header->payload_hash) return BadPayload(*header, end);
-  Item item;
-  item.kind = Item::Kind::kRecord;
-  item.offset = pos_;
-  item.header = *header;
   item.payload = payload;
   pos_ = end;
   return item;

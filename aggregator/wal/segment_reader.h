@@ -37,8 +37,11 @@ class SegmentReader {
     uint64_t offset = 0;
     // kRecord, and kDamage of kind kBadPayload: the (intact) header.
     RecordHeader header;
-    // kRecord: the payload, valid until the next call on this reader.
+    // kRecord: the payload, valid until the next call on this reader; empty when
+    // payload_unchecked.
     std::string_view payload;
+    // kRecord: the payload was neither read nor checked (Next's `unchecked_through`).
+    bool payload_unchecked = false;
     // kDamage: what it is, how many bytes it spans from `offset`, and a reason for the report.
     ProblemKind problem = ProblemKind::kTornTail;
     uint64_t bytes = 0;
@@ -60,9 +63,12 @@ class SegmentReader {
 
   // The next record or damage after the previous one; kEnd at the end of the file (and forever
   // after). `last_sequence` is the highest sequence number accepted so far: resynchronisation
-  // only accepts a header with a higher one. Precondition: ReadHeader returned kOk. An error only
-  // for an I/O failure.
-  Result<Item> Next(uint64_t last_sequence);
+  // only accepts a header with a higher one. A record whose header is intact, whose sequence
+  // number is <= `unchecked_through` and whose payload lies inside the file is returned without
+  // reading or checking the payload (payload_unchecked), unless it is the last record of the
+  // newest segment (always checked: a torn write shows there). Precondition: ReadHeader returned
+  // kOk. An error only for an I/O failure.
+  Result<Item> Next(uint64_t last_sequence, uint64_t unchecked_through = 0);
 
   uint64_t file_size() const { return size_; }
   const std::string& path() const { return path_; }
@@ -71,7 +77,9 @@ class SegmentReader {
   SegmentReader(std::unique_ptr<fs::RandomAccessFile> file, uint64_t size,
                 uint32_t max_payload_bytes, bool is_last);
 
-  // Up to `n` bytes at `offset` (fewer only at end of file), valid until the next Fetch.
+  // Up to `n` bytes at `offset` (fewer only at end of file), valid until the next Fetch. Reads
+  // at least `window` bytes when they are not buffered (kReadChunk unless told otherwise).
+  Result<std::string_view> Fetch(uint64_t offset, size_t n, size_t window);
   Result<std::string_view> Fetch(uint64_t offset, size_t n);
   Result<bool> AllZeroFrom(uint64_t offset);
   // Damage from pos_ to the end of the file.
@@ -89,6 +97,9 @@ class SegmentReader {
   const uint32_t max_payload_bytes_;
   const bool is_last_;
   uint64_t pos_ = kSegmentHeaderSize;
+  // Bytes read around the next record header: the header alone after a skipped payload of a
+  // read chunk or more (the chunk would be mostly payload nobody reads).
+  size_t header_window_;
   std::string buffer_;
   uint64_t buffer_offset_ = 0;
 };

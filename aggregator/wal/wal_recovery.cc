@@ -86,7 +86,7 @@ class Recovery {
   // Replays the records of one segment and reports its damage.
   Status Scan(SegmentReader& reader, bool is_last, SegmentScan* scan) {
     for (;;) {
-      SILT_ASSIGN_OR_RETURN(SegmentReader::Item item, reader.Next(last_seen_));
+      SILT_ASSIGN_OR_RETURN(SegmentReader::Item item, reader.Next(last_seen_, UncheckedThrough()));
       if (item.kind == SegmentReader::Item::Kind::kEnd) return Status::Ok();
       if (item.kind == SegmentReader::Item::Kind::kRecord) {
         ++scan->intact_headers;
@@ -181,6 +181,15 @@ class Recovery {
   }
 
   bool Repairing() const { return mode_ == RecoveryMode::kRepair; }
+
+  // At startup the payloads of records an intact checkpoint covers are neither read nor checked
+  // (their data is durable outside the WAL and they are never replayed); read-only recovery,
+  // for inspection, checks every one.
+  uint64_t UncheckedThrough() const {
+    return Repairing() && checkpoint_.state == CheckpointState::kValid
+               ? checkpoint_.checkpoint.sequence
+               : 0;
+  }
 
   const WalOptions& options_;
   const CheckpointReadResult& checkpoint_;

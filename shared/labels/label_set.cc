@@ -66,9 +66,7 @@ const char* GetString(const char* in, std::string_view* out) {
 
 }  // namespace
 
-LabelSet::Iterator::Iterator(const char* pos, const char* end) : pos_(pos), end_(end) {
-  Decode();
-}
+LabelSet::Iterator::Iterator(const char* pos, const char* end) : pos_(pos), end_(end) { Decode(); }
 
 void LabelSet::Iterator::Decode() {
   if (pos_ == end_) return;
@@ -92,6 +90,9 @@ LabelSet::LabelSet(const LabelSet& other) noexcept : rep_(other.rep_) {
 }
 
 LabelSet& LabelSet::operator=(const LabelSet& other) noexcept {
+  // Already sharing the bytes (a per-entry assignment of a stream's labels): no reference count
+  // changes, which are atomic.
+  if (rep_ == other.rep_) return *this;
   LabelSet copy(other);
   std::swap(rep_, copy.rep_);
   return *this;
@@ -115,13 +116,13 @@ LabelSet LabelSet::EncodeSorted(std::span<const LabelView> labels) {
   if (labels.empty()) return result;
   size_t bytes = 0;
   for (const LabelView& label : labels) {
-    bytes += VarintSize(label.name.size()) + label.name.size() +
-             VarintSize(label.value.size()) + label.value.size();
+    bytes += VarintSize(label.name.size()) + label.name.size() + VarintSize(label.value.size()) +
+             label.value.size();
   }
   assert(bytes <= std::numeric_limits<uint32_t>::max() && "label set larger than 4 GiB");
   void* memory = ::operator new(sizeof(Rep) + bytes);
-  Rep* rep = new (memory) Rep{{1}, static_cast<uint32_t>(labels.size()),
-                              static_cast<uint32_t>(bytes)};
+  Rep* rep =
+      new (memory) Rep{{1}, static_cast<uint32_t>(labels.size()), static_cast<uint32_t>(bytes)};
   char* out = rep->data();
   for (const LabelView& label : labels) {
     out = PutVarint(label.name.size(), out);
@@ -143,8 +144,8 @@ Result<LabelSet> LabelSet::FromSorted(std::span<const LabelView> labels) {
           labels[i - 1].name == label.name
               ? "appears twice"
               : "sorts before the previous name " + Quote(labels[i - 1].name);
-      return Status::InvalidArgument("label " + std::to_string(i) + ": name " +
-                                     Quote(label.name) + " " + problem +
+      return Status::InvalidArgument("label " + std::to_string(i) + ": name " + Quote(label.name) +
+                                     " " + problem +
                                      "; labels must be sorted by name with no duplicates");
     }
     if (!label.value.empty()) kept.push_back(label);
@@ -213,9 +214,7 @@ uint64_t LabelSet::Fingerprint() const { return hash::Xxh3(ToString()); }
 
 size_t LabelSet::Hash() const { return static_cast<size_t>(hash::Xxh3(Bytes())); }
 
-size_t LabelSet::MemoryBytes() const {
-  return rep_ == nullptr ? 0 : sizeof(Rep) + rep_->bytes;
-}
+size_t LabelSet::MemoryBytes() const { return rep_ == nullptr ? 0 : sizeof(Rep) + rep_->bytes; }
 
 bool operator==(const LabelSet& a, const LabelSet& b) {
   // The encoding is canonical, so equal sets have equal bytes.

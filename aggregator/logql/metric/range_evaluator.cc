@@ -85,12 +85,12 @@ class SeriesCollector {
 Status ReadStream(exec::StreamCursor* cursor, SampleExtractor* extractor,
                   SeriesCollector* collector) {
   double value = 0;
-  labels::LabelSet series;
+  const labels::LabelSet* series = nullptr;
   while (true) {
     SILT_RETURN_IF_ERROR(cursor->Advance());
     if (!cursor->Valid()) return Status::Ok();
     if (extractor->Extract(cursor->entry(), &value, &series)) {
-      SILT_RETURN_IF_ERROR(collector->Add(series, cursor->timestamp(), value));
+      SILT_RETURN_IF_ERROR(collector->Add(*series, cursor->timestamp(), value));
     }
   }
 }

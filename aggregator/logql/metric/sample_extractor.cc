@@ -50,8 +50,8 @@ std::optional<double> ConvertUnwrapped(Unwrap::Conversion conversion, std::strin
 Result<std::unique_ptr<SampleExtractor>> SampleExtractor::Create(
     const RangeAggregation& aggregation) {
   std::unique_ptr<SampleExtractor> extractor(new SampleExtractor());
-  extractor->bytes_ = aggregation.op == RangeOp::kBytesOverTime ||
-                      aggregation.op == RangeOp::kBytesRate;
+  extractor->bytes_ =
+      aggregation.op == RangeOp::kBytesOverTime || aggregation.op == RangeOp::kBytesRate;
   extractor->unwrap_ = aggregation.range.unwrap;
   extractor->grouping_ = aggregation.grouping;
   if (extractor->unwrap_.has_value()) {
@@ -89,21 +89,21 @@ const labels::LabelSet& SampleExtractor::SeriesOf(const labels::LabelSet& labels
 }
 
 bool SampleExtractor::Extract(const PipelineEntry& entry, double* value,
-                              labels::LabelSet* series) {
+                              const labels::LabelSet** series) {
   if (unwrap_.has_value()) return ExtractUnwrapped(entry, value, series);
   *value = bytes_ ? static_cast<double>(entry.line.size()) : 1.0;
-  *series = SeriesOf(entry.labels);
+  *series = &SeriesOf(entry.labels);
   return true;
 }
 
 bool SampleExtractor::ExtractUnwrapped(const PipelineEntry& entry, double* value,
-                                       labels::LabelSet* series) {
+                                       const labels::LabelSet** series) {
   std::optional<std::string_view> text = entry.labels.Get(unwrap_->label);
   if (!text.has_value() || text->empty()) return false;
   std::optional<double> number = ConvertUnwrapped(unwrap_->conversion, *text, &details_);
   *value = number.value_or(0);
   if (number.has_value() && post_filters_.empty()) {
-    *series = SeriesOf(entry.labels);
+    *series = &SeriesOf(entry.labels);
     return true;
   }
   views_.assign(entry.labels.begin(), entry.labels.end());
@@ -113,7 +113,8 @@ bool SampleExtractor::ExtractUnwrapped(const PipelineEntry& entry, double* value
   for (const auto& filter : post_filters_) {
     if (!filter->Process(&context)) return false;
   }
-  *series = Group(builder_.Build());
+  filtered_series_ = Group(builder_.Build());
+  *series = &filtered_series_;
   return true;
 }
 

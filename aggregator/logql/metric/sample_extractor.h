@@ -37,15 +37,16 @@ class SampleExtractor {
   static Result<std::unique_ptr<SampleExtractor>> Create(const RangeAggregation& aggregation);
 
   // The sample of one kept entry: true with *value and *series set, or false when the entry
-  // gives none.
-  bool Extract(const PipelineEntry& entry, double* value, labels::LabelSet* series);
+  // gives none. *series points into the extractor (no label set is copied per sample) and
+  // stays valid until the next Extract call.
+  bool Extract(const PipelineEntry& entry, double* value, const labels::LabelSet** series);
 
  private:
   SampleExtractor() = default;
   // The series labels of `labels` (grouping, unwrap label dropped); cached.
   const labels::LabelSet& SeriesOf(const labels::LabelSet& labels);
   labels::LabelSet Group(const labels::LabelSet& labels) const;
-  bool ExtractUnwrapped(const PipelineEntry& entry, double* value, labels::LabelSet* series);
+  bool ExtractUnwrapped(const PipelineEntry& entry, double* value, const labels::LabelSet** series);
 
   bool bytes_ = false;  // bytes_over_time / bytes_rate
   std::optional<Unwrap> unwrap_;
@@ -55,6 +56,7 @@ class SampleExtractor {
   pipeline::LabelsBuilder builder_;
   pipeline::StageScratch scratch_;
   std::vector<labels::LabelView> views_;
+  labels::LabelSet filtered_series_;  // the series of the last entry a post filter saw
   std::string details_;
 };
 

@@ -215,6 +215,58 @@ TEST(ChunkBlockTest, MetadataBytesSumsNamesAndValues) {
   EXPECT_EQ((*block)->MetadataBytes(1), 0u);
 }
 
+TEST(ChunkBlockTest, ParsesLineLengthsAroundOneAndTwoVarintBytes) {
+  // Lengths of 1, 2 and 3 varint bytes mixed, as lines near 128 bytes are; the last entry's
+  // length varint sits in the block's final bytes, where fewer than 2 bytes may follow it.
+  std::vector<std::pair<int64_t, std::string>> entries;
+  const std::vector<size_t> sizes = {127, 128, 0, 129, 255, 256, 16383, 16384, 1, 130, 127, 128};
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    entries.emplace_back(static_cast<int64_t>(i),
+                         std::string(sizes[i], static_cast<char>('a' + i)));
+  }
+  entries.emplace_back(20, "");  // a 1-byte length followed only by the metadata count
+  auto block = Parse(Build(entries));
+  ASSERT_NE(block, nullptr);
+  ASSERT_EQ(block->size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(block->timestamp(i), entries[i].first) << i;
+    EXPECT_EQ(block->line(i), entries[i].second) << i;
+  }
+}
+
+TEST(ChunkBlockTest, NonMinimalTwoByteLengthIsRead) {
+  // 0x81 0x00 encodes 1 in two bytes; the reader accepts it, as ByteReader does.
+  std::string data("\x00\x81\x00x\x00", 5);
+  Built built{data, BlockInfo{.min_ts = 7, .max_ts = 7, .entry_count = 1}};
+  auto block = Parse(built);
+  ASSERT_NE(block, nullptr);
+  EXPECT_EQ(block->line(0), "x");
+}
+
+TEST(ChunkBlockTest, OverlongOrOverflowingVarintIsCorruption) {
+  // An 11-byte delta, a 10th byte above 1 (past 64 bits), and a 3-byte line length running
+  // past the end of the block.
+  std::string overlong(10, '\x80');
+  overlong += std::string("\x00\x00\x00", 3);
+  ExpectCorrupt(Built{overlong, BlockInfo{.min_ts = 0, .max_ts = 0, .entry_count = 1}},
+                "truncated");
+  std::string overflow(9, '\xFF');
+  overflow += std::string("\x02\x00\x00", 3);
+  ExpectCorrupt(Built{overflow, BlockInfo{.min_ts = 0, .max_ts = 0, .entry_count = 1}},
+                "truncated");
+  std::string long_line("\x00\xFF\xFF\x01", 4);
+  long_line += std::string(100, 'x');
+  ExpectCorrupt(Built{long_line, BlockInfo{.min_ts = 0, .max_ts = 0, .entry_count = 1}},
+                "truncated");
+}
+
+TEST(ChunkBlockTest, TruncatedMetadataIsCorruption) {
+  // One pair announced: the name "k" is there, the value's length says 5 bytes but 1 follows.
+  std::string data("\x00\x01x\x01\x01k\x05v", 8);
+  ExpectCorrupt(Built{data, BlockInfo{.min_ts = 3, .max_ts = 3, .entry_count = 1}},
+                "truncated structured metadata");
+}
+
 TEST(ChunkBlockTest, ParsesVarintsOfEveryLength) {
   // Timestamp deltas of 1 to 9 varint bytes and line lengths of 1 to 3.
   std::vector<std::pair<int64_t, std::string>> entries;

@@ -30,14 +30,13 @@ TEST(LabelSetTest, EmptySetPrintsBracesAndAllocatesNothing) {
   EXPECT_EQ(empty, LabelSetBuilder().Build());
 }
 
-TEST(LabelSetTest, SizeOfALabelSetIsOnePointer) {
-  EXPECT_EQ(sizeof(LabelSet), sizeof(void*));
-}
+TEST(LabelSetTest, SizeOfALabelSetIsOnePointer) { EXPECT_EQ(sizeof(LabelSet), sizeof(void*)); }
 
 TEST(LabelSetTest, BuilderSortsByName) {
   LabelSet labels = LabelSetBuilder().Set("job", "api").Set("env", "prod").Set("app", "x").Build();
   EXPECT_EQ(labels.size(), 3u);
-  EXPECT_EQ(Collect(labels), (std::vector<LabelView>{{"app", "x"}, {"env", "prod"}, {"job", "api"}}));
+  EXPECT_EQ(Collect(labels),
+            (std::vector<LabelView>{{"app", "x"}, {"env", "prod"}, {"job", "api"}}));
 }
 
 TEST(LabelSetTest, NamesSortByBytesNotByLocale) {
@@ -191,6 +190,18 @@ TEST(LabelSetTest, AssignmentReplacesAndReleases) {
   EXPECT_EQ(b.ToString(), R"({b="2"})");
 }
 
+TEST(LabelSetTest, AssigningACopyOfItselfKeepsTheSharedBuffer) {
+  const LabelSet stream = LabelSet::Of({{"job", "api"}});
+  LabelSet entry = stream;
+  const char* before = entry.Get("job")->data();
+  for (int i = 0; i < 3; ++i) entry = stream;  // as a pipeline sets each entry's labels
+  EXPECT_EQ(entry.Get("job")->data(), before);
+  EXPECT_EQ(entry, stream);
+  entry = LabelSet::Of({{"job", "other"}});
+  EXPECT_EQ(*stream.Get("job"), "api");  // the shared buffer outlived the reassignment
+  EXPECT_EQ(*entry.Get("job"), "other");
+}
+
 TEST(LabelSetTest, EqualityComparesContent) {
   EXPECT_EQ(LabelSet::Of({{"a", "1"}, {"b", "2"}}), LabelSet::Of({{"b", "2"}, {"a", "1"}}));
   EXPECT_NE(LabelSet::Of({{"a", "1"}}), LabelSet::Of({{"a", "2"}}));
@@ -214,8 +225,7 @@ TEST(LabelSetTest, OrderingComparesLabelByLabel) {
   }
   std::set<LabelSet> sorted(std::rbegin(ordered), std::rend(ordered));
   EXPECT_TRUE(std::equal(sorted.begin(), sorted.end(), std::begin(ordered)));
-  EXPECT_EQ(LabelSet::Of({{"a", "1"}}) <=> LabelSet::Of({{"a", "1"}}),
-            std::strong_ordering::equal);
+  EXPECT_EQ(LabelSet::Of({{"a", "1"}}) <=> LabelSet::Of({{"a", "1"}}), std::strong_ordering::equal);
 }
 
 TEST(LabelSetTest, HashWorksInUnorderedContainers) {
