@@ -34,6 +34,17 @@ std::shared_ptr<const ChunkBlock> Parse(const Built& built) {
   return block.ok() ? *block : nullptr;
 }
 
+// Builds `entries` into a block, parses it and checks every timestamp and line comes back.
+void ExpectParsedBack(const std::vector<std::pair<int64_t, std::string>>& entries) {
+  auto block = Parse(Build(entries));
+  ASSERT_NE(block, nullptr);
+  ASSERT_EQ(block->size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(block->timestamp(i), entries[i].first) << i;
+    EXPECT_EQ(block->line(i), entries[i].second) << i;
+  }
+}
+
 const std::vector<std::pair<int64_t, std::string>> kEntries = {
     {100, "a"}, {100, "b"}, {105, "c"}, {110, "d"}, {110, "e"}, {110, "f"}, {120, "g"}};
 
@@ -225,13 +236,7 @@ TEST(ChunkBlockTest, ParsesLineLengthsAroundOneAndTwoVarintBytes) {
                          std::string(sizes[i], static_cast<char>('a' + i)));
   }
   entries.emplace_back(20, "");  // a 1-byte length followed only by the metadata count
-  auto block = Parse(Build(entries));
-  ASSERT_NE(block, nullptr);
-  ASSERT_EQ(block->size(), entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    EXPECT_EQ(block->timestamp(i), entries[i].first) << i;
-    EXPECT_EQ(block->line(i), entries[i].second) << i;
-  }
+  ExpectParsedBack(entries);
 }
 
 TEST(ChunkBlockTest, NonMinimalTwoByteLengthIsRead) {
@@ -286,13 +291,7 @@ TEST(ChunkBlockTest, ParsesVarintsOfEveryLength) {
     ts += deltas[i];
     entries.emplace_back(ts, std::string(sizes[i], static_cast<char>('a' + i)));
   }
-  auto block = Parse(Build(entries));
-  ASSERT_NE(block, nullptr);
-  ASSERT_EQ(block->size(), entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    EXPECT_EQ(block->timestamp(i), entries[i].first) << i;
-    EXPECT_EQ(block->line(i), entries[i].second) << i;
-  }
+  ExpectParsedBack(entries);
 }
 
 }  // namespace
