@@ -112,6 +112,7 @@ void ReadStorage(ObjectReader& r, engine::EngineOptions* e) {
   r.Object("storage", [&](ObjectReader& s) {
     ReadBytes(s, "wal_segment_size", &e->wal_segment_bytes, 64 << 10, int64_t{1} << 40);
     ReadBytes(s, "wal_max_queue", &e->wal_max_queue_bytes, 1 << 20, int64_t{1} << 40);
+    s.Optional("wal_direct_io", &e->wal_direct_io);
     ReadBytes(s, "max_record_size", &e->max_record_bytes, 1 << 20, int64_t{1} << 31);
     ReadBytes(s, "head_max_bytes", &e->head.max_bytes, 1 << 20, int64_t{1} << 44);
     s.Optional("flush_watermark", &e->flush_watermark);

@@ -77,6 +77,7 @@ void EmitStorage(const engine::EngineOptions& e, YAML::Emitter* out) {
   y << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "wal_segment_size" << YAML::Value << Bytes(e.wal_segment_bytes);
   y << YAML::Key << "wal_max_queue" << YAML::Value << Bytes(e.wal_max_queue_bytes);
+  y << YAML::Key << "wal_direct_io" << YAML::Value << e.wal_direct_io;
   y << YAML::Key << "max_record_size" << YAML::Value << Bytes(e.max_record_bytes);
   y << YAML::Key << "head_max_bytes" << YAML::Value << Bytes(e.head.max_bytes);
   y << YAML::Key << "flush_watermark" << YAML::Value << e.flush_watermark;

@@ -33,6 +33,8 @@ struct EngineOptions {
   uint64_t wal_segment_bytes = uint64_t{64} << 20;
   uint32_t max_record_bytes = uint32_t{64} << 20;
   uint64_t wal_max_queue_bytes = uint64_t{256} << 20;
+  // WAL segments written with direct I/O where the file system supports it (WalOptions).
+  bool wal_direct_io = true;
 
   // Head (aggregator/store/head_options.h): out-of-order window, memory bound, partition length,
   // and max_partition_age (an incomplete partition is flushed that long after it was created:

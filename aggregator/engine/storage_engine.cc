@@ -1,5 +1,7 @@
 #include "aggregator/engine/storage_engine.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <future>
@@ -131,6 +133,7 @@ Status StorageEngine::Recover() {
   wal_options.max_segment_bytes = options_.wal_segment_bytes;
   wal_options.max_payload_bytes = options_.max_record_bytes;
   wal_options.max_queue_bytes = options_.wal_max_queue_bytes;
+  wal_options.direct_io = options_.wal_direct_io;
   wal_options.min_next_sequence = catalog_->MaxCoveredSequence() + 1;
   const time::Clock* clock = options_.clock;
   wal_options.wall_clock_ns = [clock] { return clock->WallNanos(); };
@@ -439,8 +442,10 @@ Status StorageEngine::WriteFrozen(const std::shared_ptr<const store::FrozenParti
       for (store::StreamIterator it = stream.data.NewIterator(store::Direction::kForward);
            it.Valid(); it.Next()) {
         metadata.clear();
-        it.AppendMetadata(&metadata);
-        SILT_RETURN_IF_ERROR(writer.Append(it.timestamp(), it.line(), metadata));
+        std::string_view line;
+        std::string_view encoded = it.DecodeEntry(&line, &metadata);
+        // The head's encoding is the block's: copied, not encoded again.
+        SILT_RETURN_IF_ERROR(writer.AppendEncoded(it.timestamp(), encoded, line, metadata));
       }
       SILT_RETURN_IF_ERROR(writer.EndStream());
     }
@@ -495,6 +500,8 @@ Status StorageEngine::CheckpointLocked() {
 }
 
 void StorageEngine::FlusherLoop() {
+  // Named for top, perf and gdb (at most 15 characters).
+  pthread_setname_np(pthread_self(), "silt-flush");
   std::unique_lock lock(flusher_mu_);
   while (!stopping_) {
     flusher_cv_.wait_for(lock, std::chrono::nanoseconds(options_.flush_check_interval_ns),

@@ -17,7 +17,8 @@ void PutLengthPrefixed(std::string_view bytes, std::string* out) {
 
 size_t ChunkBlockBuilder::EncodedSizeBound(std::string_view line,
                                            std::span<const labels::LabelView> metadata) {
-  size_t size = 10 + VarintLength(line.size()) + line.size() + VarintLength(metadata.size());
+  size_t size = kMaxTimestampDeltaBytes + VarintLength(line.size()) + line.size() +
+                VarintLength(metadata.size());
   for (const labels::LabelView& pair : metadata) {
     size += VarintLength(pair.name.size()) + pair.name.size() + VarintLength(pair.value.size()) +
             pair.value.size();
@@ -25,23 +26,41 @@ size_t ChunkBlockBuilder::EncodedSizeBound(std::string_view line,
   return size;
 }
 
-void ChunkBlockBuilder::Add(int64_t timestamp, std::string_view line,
-                            std::span<const labels::LabelView> metadata) {
+void ChunkBlockBuilder::PutTimestamp(int64_t timestamp) {
   assert(empty() || timestamp >= max_ts_);
   if (empty()) min_ts_ = max_ts_ = timestamp;
   // Unsigned: the difference of two int64 may exceed INT64_MAX.
   PutVarint64(static_cast<uint64_t>(timestamp) - static_cast<uint64_t>(max_ts_), &data_);
+  max_ts_ = timestamp;
+  ++entry_count_;
+}
+
+void ChunkBlockBuilder::AddTerms(std::string_view line,
+                                 std::span<const labels::LabelView> metadata) {
+  if (!build_bloom_) return;
+  bloom_.AddLine(line);
+  for (const labels::LabelView& pair : metadata) bloom_.AddPair(pair.name, pair.value);
+}
+
+void ChunkBlockBuilder::Add(int64_t timestamp, std::string_view line,
+                            std::span<const labels::LabelView> metadata) {
+  PutTimestamp(timestamp);
   PutLengthPrefixed(line, &data_);
   PutVarint64(metadata.size(), &data_);
   for (const labels::LabelView& pair : metadata) {
     PutLengthPrefixed(pair.name, &data_);
     PutLengthPrefixed(pair.value, &data_);
   }
-  max_ts_ = timestamp;
-  ++entry_count_;
-  if (!build_bloom_) return;
-  bloom_.AddLine(line);
-  for (const labels::LabelView& pair : metadata) bloom_.AddPair(pair.name, pair.value);
+  AddTerms(line, metadata);
+}
+
+void ChunkBlockBuilder::AddEncoded(int64_t timestamp, std::string_view encoded,
+                                   std::string_view line,
+                                   std::span<const labels::LabelView> metadata) {
+  assert(EncodedSizeBound(encoded.size()) == EncodedSizeBound(line, metadata));
+  PutTimestamp(timestamp);
+  data_.append(encoded);
+  AddTerms(line, metadata);
 }
 
 void ChunkBlockBuilder::AppendBloom(double false_positive_rate, std::string* out) {

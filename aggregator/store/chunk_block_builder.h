@@ -22,9 +22,18 @@ class ChunkBlockBuilder {
   // An upper bound of the bytes Add appends for this entry.
   static size_t EncodedSizeBound(std::string_view line,
                                  std::span<const labels::LabelView> metadata);
+  // The same for AddEncoded of `encoded_size` bytes (equal to the above for the same entry).
+  static size_t EncodedSizeBound(size_t encoded_size) {
+    return kMaxTimestampDeltaBytes + encoded_size;
+  }
 
   // Appends an entry. Precondition: `timestamp` >= the previous entry's.
   void Add(int64_t timestamp, std::string_view line, std::span<const labels::LabelView> metadata);
+  // The same, given the entry already encoded after its timestamp delta: `encoded` is what Add
+  // would append for (line, metadata) after the delta (an EntryArena entry, entry_arena.h). The
+  // block's bytes are the same; only the encoding is skipped.
+  void AddEncoded(int64_t timestamp, std::string_view encoded, std::string_view line,
+                  std::span<const labels::LabelView> metadata);
 
   bool empty() const { return entry_count_ == 0; }
   uint32_t entry_count() const { return entry_count_; }
@@ -41,6 +50,12 @@ class ChunkBlockBuilder {
   void Reset();
 
  private:
+  static constexpr size_t kMaxTimestampDeltaBytes = 10;  // a varint64
+
+  // Starts an entry: its timestamp delta and the block's time range.
+  void PutTimestamp(int64_t timestamp);
+  void AddTerms(std::string_view line, std::span<const labels::LabelView> metadata);
+
   bool build_bloom_;
   std::string data_;
   uint32_t entry_count_ = 0;

@@ -126,15 +126,31 @@ Status ChunkWriter::CheckEntry(int64_t timestamp, size_t encoded_size) const {
   return Status::Ok();
 }
 
-Status ChunkWriter::Append(int64_t timestamp, std::string_view line,
-                           std::span<const labels::LabelView> metadata) {
+Status ChunkWriter::PrepareAppend(int64_t timestamp, size_t encoded_size) {
   SILT_RETURN_IF_ERROR(CheckUsable("Append"));
-  size_t encoded_size = ChunkBlockBuilder::EncodedSizeBound(line, metadata);
   SILT_RETURN_IF_ERROR(CheckEntry(timestamp, encoded_size));
   if (!builder_.empty() && builder_.data().size() + encoded_size > options_.target_block_size) {
     SILT_RETURN_IF_ERROR(SealBlock());
   }
+  return Status::Ok();
+}
+
+Status ChunkWriter::Append(int64_t timestamp, std::string_view line,
+                           std::span<const labels::LabelView> metadata) {
+  SILT_RETURN_IF_ERROR(
+      PrepareAppend(timestamp, ChunkBlockBuilder::EncodedSizeBound(line, metadata)));
   builder_.Add(timestamp, line, metadata);
+  ++stats_.entries;
+  stats_.line_bytes += line.size();
+  return Status::Ok();
+}
+
+Status ChunkWriter::AppendEncoded(int64_t timestamp, std::string_view encoded,
+                                  std::string_view line,
+                                  std::span<const labels::LabelView> metadata) {
+  SILT_RETURN_IF_ERROR(
+      PrepareAppend(timestamp, ChunkBlockBuilder::EncodedSizeBound(encoded.size())));
+  builder_.AddEncoded(timestamp, encoded, line, metadata);
   ++stats_.entries;
   stats_.line_bytes += line.size();
   return Status::Ok();

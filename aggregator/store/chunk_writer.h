@@ -84,6 +84,11 @@ class ChunkWriter {
   // the partition, or when the entry would not fit in kMaxBlockSize.
   Status Append(int64_t timestamp, std::string_view line,
                 std::span<const labels::LabelView> metadata = {});
+  // Append of an entry already encoded as an EntryArena entry (`encoded`, entry_arena.h: what a
+  // block stores after the timestamp delta) with its `line` and `metadata` decoded from it (for
+  // the bloom filter): the same checks and the same bytes, without encoding the entry again.
+  Status AppendEncoded(int64_t timestamp, std::string_view encoded, std::string_view line,
+                       std::span<const labels::LabelView> metadata);
   // Writes the stream's last block. A stream without entries leaves no trace in the file.
   Status EndStream();
   // Writes the directory and the footer. `wal_seq_hi`: every WAL record with a sequence number
@@ -98,6 +103,9 @@ class ChunkWriter {
 
   Status CheckUsable(std::string_view call) const;
   Status CheckEntry(int64_t timestamp, size_t encoded_size) const;
+  // The checks of Append for an entry of at most `encoded_size` bytes; seals the current block
+  // when the entry would take it past the target size.
+  Status PrepareAppend(int64_t timestamp, size_t encoded_size);
   Status Write(std::string_view bytes);
   Status SealBlock();
 

@@ -127,13 +127,19 @@ std::string_view EncodedLine(const char* entry) {
 
 void AppendEncodedMetadata(const char* entry, std::vector<labels::LabelView>* out) {
   std::string_view line;
+  DecodeEncodedEntry(entry, &line, out);
+}
+
+std::string_view DecodeEncodedEntry(const char* entry, std::string_view* line,
+                                    std::vector<labels::LabelView>* metadata) {
   uint64_t count;
-  const char* in = GetVarint(GetBytes(entry, &line), &count);
+  const char* in = GetVarint(GetBytes(entry, line), &count);
   for (uint64_t i = 0; i < count; ++i) {
     labels::LabelView pair;
     in = GetBytes(GetBytes(in, &pair.name), &pair.value);
-    out->push_back(pair);
+    metadata->push_back(pair);
   }
+  return std::string_view(entry, static_cast<size_t>(in - entry));
 }
 
 bool EncodedEntryEquals(const char* entry, std::string_view line,

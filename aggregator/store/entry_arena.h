@@ -61,6 +61,11 @@ class EntryArena {
 std::string_view EncodedLine(const char* entry);
 // Appends the metadata pairs in the order they were added.
 void AppendEncodedMetadata(const char* entry, std::vector<labels::LabelView>* out);
+// Both of the above in one pass: sets `*line`, appends the metadata pairs to `*metadata` and
+// returns all of the entry's encoded bytes, which are also how a chunk block stores the entry
+// after its timestamp delta (chunk_format.h), so a flush can copy them as they are.
+std::string_view DecodeEncodedEntry(const char* entry, std::string_view* line,
+                                    std::vector<labels::LabelView>* metadata);
 // Whether the encoded entry has exactly this line and these metadata pairs, in this order.
 bool EncodedEntryEquals(const char* entry, std::string_view line,
                         std::span<const labels::LabelView> metadata);

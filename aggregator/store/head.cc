@@ -154,9 +154,13 @@ CheckResult Head::Check(std::string_view tenant_name, const labels::LabelSet& la
     result.rejections.push_back({i, std::move(reason)});
     ++*counter;
   };
+  std::optional<PartitionRange> range;
   for (size_t i = 0; i < entries.size(); ++i) {
     const HeadEntry& entry = entries[i];
-    std::optional<PartitionRange> range = PartitionOf(entry.timestamp, options_.partition_ns);
+    // Consecutive entries nearly always share a partition: skip PartitionOf's divisions.
+    if (!range || !range->Contains(entry.timestamp)) {
+      range = PartitionOf(entry.timestamp, options_.partition_ns);
+    }
     if (!range) {
       reject(i, EntryVerdict::kOutOfRange, OutOfRangeReason(entry.timestamp),
              &counters_.rejected_out_of_range);
@@ -210,8 +214,11 @@ ApplyStats Head::Apply(std::string_view tenant_name, const labels::LabelSet& lab
     stats.bytes_delta += static_cast<int64_t>(stream->stats().bytes - stream_bytes);
     stream_bytes = stream->stats().bytes;
   };
+  std::optional<PartitionRange> range;
   for (const HeadEntry& entry : entries) {
-    std::optional<PartitionRange> range = PartitionOf(entry.timestamp, options_.partition_ns);
+    if (!range || !range->Contains(entry.timestamp)) {
+      range = PartitionOf(entry.timestamp, options_.partition_ns);
+    }
     if (!range) {
       ++stats.out_of_range;
       continue;

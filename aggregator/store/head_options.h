@@ -40,6 +40,7 @@ struct PartitionRange {
   int64_t start = 0;
   int64_t end = 0;
   friend bool operator==(const PartitionRange&, const PartitionRange&) = default;
+  bool Contains(int64_t timestamp) const { return timestamp >= start && timestamp < end; }
 };
 
 // The partition holding `timestamp`: start = floor(timestamp / partition_ns) * partition_ns

@@ -115,6 +115,12 @@ class StreamIterator {
   void AppendMetadata(std::vector<labels::LabelView>* out) const {
     AppendEncodedMetadata(Ref().entry, out);
   }
+  // line() and AppendMetadata(metadata) in one pass; returns the entry's encoded bytes (see
+  // DecodeEncodedEntry), valid as line() is.
+  std::string_view DecodeEntry(std::string_view* line,
+                               std::vector<labels::LabelView>* metadata) const {
+    return DecodeEncodedEntry(Ref().entry, line, metadata);
+  }
 
  private:
   friend class StreamSnapshot;

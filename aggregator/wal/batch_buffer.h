@@ -1,7 +1,10 @@
 // BatchBuffer: the growable byte buffer the WalWriter queues records in. Unlike std::string it
 // does not zero the bytes it grows by (a record's payload is written straight into them by
 // WalWriter::AppendInPlace), and its capacity survives Clear, so the writer's two alternating
-// batches stop allocating and faulting in pages once they reached the usual batch size.
+// batches stop allocating and faulting in pages once they reached the usual batch size. Its
+// memory is aligned to kAlignment, so an offset in the buffer and the address of that byte agree
+// modulo 4 KiB: the WalWriter places records at the offset within a block they will have in the
+// segment file, and a direct-I/O file can then write them straight from the queue.
 //
 // Thread-safety: none; the WalWriter guards it with its queue lock or owns it on its thread.
 #pragma once
@@ -10,12 +13,15 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string_view>
 
 namespace silt::wal {
 
 class BatchBuffer {
  public:
+  static constexpr size_t kAlignment = 4096;
+
   BatchBuffer() = default;
   BatchBuffer(BatchBuffer&&) noexcept = default;
   BatchBuffer& operator=(BatchBuffer&&) noexcept = default;
@@ -52,13 +58,19 @@ class BatchBuffer {
  private:
   void Grow(size_t needed) {
     size_t capacity = std::max(needed, capacity_ * 2);
-    std::unique_ptr<char[]> bytes = std::make_unique_for_overwrite<char[]>(capacity);
+    capacity = (capacity + kAlignment - 1) / kAlignment * kAlignment;
+    std::unique_ptr<char[], AlignedDelete> bytes(
+        static_cast<char*>(::operator new (capacity, std::align_val_t{kAlignment})));
     if (size_ > 0) std::memcpy(bytes.get(), bytes_.get(), size_);
     bytes_ = std::move(bytes);
     capacity_ = capacity;
   }
 
-  std::unique_ptr<char[]> bytes_;
+  struct AlignedDelete {
+    void operator()(char* p) const { ::operator delete (p, std::align_val_t{kAlignment}); }
+  };
+
+  std::unique_ptr<char[], AlignedDelete> bytes_;
   size_t size_ = 0;
   size_t capacity_ = 0;
 };

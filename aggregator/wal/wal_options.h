@@ -27,6 +27,11 @@ struct WalOptions {
   // Backpressure: Append fails with ResourceExhausted while this many payload and header bytes
   // are queued or being written (a record is always accepted into an empty queue). 0: no limit.
   uint64_t max_queue_bytes = uint64_t{256} << 20;
+  // Write segments with direct I/O where the file system supports it
+  // (FileSystem::NewDirectWritableFile): whole blocks bypass the page cache, which only recovery
+  // would read them back from; the same bytes, the same fdatasync per group commit. Falls back
+  // to page-cache writes by itself (tmpfs, FaultInjectionFileSystem, odd alignments).
+  bool direct_io = true;
   // The writer never hands out a sequence number below this. The store passes one more than the
   // highest sequence number its flushed chunk files hold, so numbers stay increasing even if the
   // WAL directory was lost or replaced.

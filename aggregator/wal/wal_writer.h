@@ -8,6 +8,8 @@
 // directory when the batch created the segment) and only then runs their callbacks, in sequence
 // order, on the writer thread. Nothing is acknowledged before it is durable. Synced segment bytes
 // are then dropped from the page cache (WritableFile::DropSyncedPages): only recovery reads them.
+// With WalOptions::direct_io segments come from FileSystem::NewDirectWritableFile and most of
+// their bytes never enter the page cache at all (same bytes, same fdatasync per commit).
 //
 // Failures: a full disk while writing (ENOSPC) is backpressure: the bytes that reached the file
 // are cut off again (truncate + fdatasync), every append queued behind that batch by then fails
@@ -152,6 +154,10 @@ class WalWriter {
   struct Batch {
     BatchBuffer bytes;
     std::vector<Entry> entries;
+    // Unused bytes before the first record: with direct I/O they put each record at the offset
+    // within a 4 KiB block it will most likely have in the segment, so the file can write whole
+    // blocks straight from `bytes` (PosixDirectWritableFile::Append) instead of copying them.
+    size_t lead = 0;
   };
 
   WalWriter(const WalOptions& options, std::unique_ptr<fs::FileLock> lock, uint64_t next_sequence,
@@ -183,6 +189,10 @@ class WalWriter {
   Batch Stop(const Status& fatal);
   void Complete(Batch& batch, uint64_t first_sequence, size_t durable, const Status& failure);
   void SetActiveFirstSequence(uint64_t sequence);
+  // Writer thread, as it takes `taken` to write it: the lead for the batch queued behind it
+  // (Batch::lead), from where `taken` will end in its segment (segment rolls included); 0
+  // without direct I/O.
+  size_t LeadAfter(const Batch& taken) const;
 
   const WalOptions options_;
   const std::unique_ptr<fs::FileLock> lock_;

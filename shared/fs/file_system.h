@@ -99,6 +99,15 @@ class FileSystem {
   // file: "open <path>: File exists").
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                                 OpenMode mode) = 0;
+  // NewWritableFile for a file that is written once and read back rarely (a write-ahead log
+  // segment): where the file system can, whole blocks bypass the page cache (direct I/O), which
+  // saves the kernel's copy into page-cache pages and their bookkeeping. The contract, bytes and
+  // durability are NewWritableFile's (Sync is still required); only the page cache differs. The
+  // default, and any implementation that cannot, is NewWritableFile.
+  virtual Result<std::unique_ptr<WritableFile>> NewDirectWritableFile(const std::string& path,
+                                                                      OpenMode mode) {
+    return NewWritableFile(path, mode);
+  }
   // Opens an existing file for reading. NotFound when it does not exist.
   virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
       const std::string& path) = 0;

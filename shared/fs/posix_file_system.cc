@@ -12,6 +12,8 @@
 #include <string_view>
 #include <utility>
 
+#include "shared/fs/posix_direct_writable_file.h"
+
 namespace silt::fs {
 namespace {
 
@@ -193,23 +195,36 @@ Status WritePid(int fd, const std::string& path) {
   return Status::Ok();
 }
 
+int OpenFlags(OpenMode mode) {
+  switch (mode) {
+    case OpenMode::kTruncate:
+      return O_WRONLY | O_CREAT | O_TRUNC;
+    case OpenMode::kAppend:
+      return O_WRONLY | O_CREAT | O_APPEND;
+    case OpenMode::kMustNotExist:
+      return O_WRONLY | O_CREAT | O_EXCL;
+  }
+  return O_WRONLY | O_CREAT;
+}
+
 }  // namespace
+
+Result<std::unique_ptr<WritableFile>> PosixFileSystem::NewDirectWritableFile(
+    const std::string& path, OpenMode mode) {
+  if (mode == OpenMode::kAppend) return NewWritableFile(path, mode);
+  Result<std::unique_ptr<PosixDirectWritableFile>> file =
+      PosixDirectWritableFile::Open(path, OpenFlags(mode), options_.file_mode);
+  // InvalidArgument: no O_DIRECT here (tmpfs, ...), and nothing was created.
+  if (!file.ok() && file.status().code() == StatusCode::kInvalidArgument) {
+    return NewWritableFile(path, mode);
+  }
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<WritableFile>(std::move(*file));
+}
 
 Result<std::unique_ptr<WritableFile>> PosixFileSystem::NewWritableFile(const std::string& path,
                                                                        OpenMode mode) {
-  int flags = O_WRONLY | O_CREAT;
-  switch (mode) {
-    case OpenMode::kTruncate:
-      flags |= O_TRUNC;
-      break;
-    case OpenMode::kAppend:
-      flags |= O_APPEND;
-      break;
-    case OpenMode::kMustNotExist:
-      flags |= O_EXCL;
-      break;
-  }
-  int fd = OpenRetrying(path, flags, options_.file_mode);
+  int fd = OpenRetrying(path, OpenFlags(mode), options_.file_mode);
   if (fd < 0) return Status::FromErrno(errno, "open " + path);
   uint64_t size = 0;
   if (mode == OpenMode::kAppend) {

@@ -39,6 +39,10 @@ class PosixFileSystem final : public FileSystem {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                         OpenMode mode) override;
+  // A PosixDirectWritableFile (posix_direct_writable_file.h); a plain file for kAppend (its
+  // partial last block would have to be read back) and when the file system refuses O_DIRECT.
+  Result<std::unique_ptr<WritableFile>> NewDirectWritableFile(const std::string& path,
+                                                              OpenMode mode) override;
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status DeleteFile(const std::string& path) override;

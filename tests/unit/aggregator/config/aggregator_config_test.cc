@@ -25,6 +25,16 @@ TEST(AggregatorConfigTest, EmptyFileGivesTheDocumentedDefaults) {
   EXPECT_FALSE(c->agent_listener.auth.auth_enabled());
   EXPECT_EQ(c->agent_listener.session.max_inflight_batches, 8u);
   EXPECT_EQ(c->storage.wal_segment_bytes, uint64_t{64} << 20);
+  EXPECT_TRUE(c->storage.wal_direct_io);
+}
+
+TEST(AggregatorConfigTest, WalDirectIoCanBeTurnedOff) {
+  Result<AggregatorConfig> c = Parse("storage:\n  wal_direct_io: false\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->storage.wal_direct_io);
+  Result<AggregatorConfig> bad = Parse("storage:\n  wal_direct_io: sometimes\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("wal_direct_io"));
 }
 
 TEST(AggregatorConfigTest, ExampleFileLoads) {

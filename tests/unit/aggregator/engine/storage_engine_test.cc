@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "aggregator/engine/data_layout.h"
@@ -26,6 +30,17 @@ struct Line {
   int64_t ts;
   std::string text;
 };
+
+// The names of this process's threads (/proc/self/task/*/comm).
+std::vector<std::string> ThreadNames() {
+  std::vector<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.push_back(name);
+  }
+  return names;
+}
 
 class StorageEngineTest : public ::testing::Test {
  protected:
@@ -110,6 +125,26 @@ TEST_F(StorageEngineTest, PushedEntriesAreReadableAtOnce) {
   EXPECT_EQ(Read("api", Direction::kBackward), (std::vector<std::string>{"3:c", "2:b", "1:a"}));
   EXPECT_EQ(Read("api", Direction::kForward, kT0 + 2, kT0 + 3), (std::vector<std::string>{"2:b"}));
   EXPECT_TRUE(Read("web").empty());
+}
+
+// top, perf and gdb tell the engine's threads apart.
+TEST_F(StorageEngineTest, WalAndFlusherThreadsAreNamed) {
+  EngineOptions options = Options();
+  options.background_flush = true;
+  Open(options);
+  auto named = [](const char* name) {
+    std::vector<std::string> names = ThreadNames();
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  // Each thread names itself when it starts running.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!(named("silt-wal") && named("silt-flush")) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(named("silt-wal"));
+  EXPECT_TRUE(named("silt-flush"));
+  ASSERT_TRUE(engine_->Close().ok());
 }
 
 TEST_F(StorageEngineTest, FlushMovesDataToChunksWithoutAQueryNoticing) {

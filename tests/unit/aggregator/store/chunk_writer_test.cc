@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aggregator/store/chunk_reader.h"
+#include "aggregator/store/entry_arena.h"
 #include "tests/unit/aggregator/store/chunk_test_data.h"
 #include "tests/unit/aggregator/store/memory_file.h"
 
@@ -24,6 +25,53 @@ std::unique_ptr<ChunkWriter> NewWriter(MemoryWritableFile* file, ChunkWriterOpti
   auto writer = ChunkWriter::Create(file, std::move(options));
   EXPECT_TRUE(writer.ok()) << writer.status();
   return writer.ok() ? std::move(writer).value() : nullptr;
+}
+
+// The flush copies head entries as they are encoded in their arena: the file must be byte for
+// byte the one Append writes (block cuts, blooms and all).
+TEST(ChunkWriterTest, AppendEncodedWritesTheSameBytesAsAppend) {
+  const std::vector<testing::TestStream> streams = RandomStreams(9, 4, 600);
+  for (ChunkWriterOptions options :
+       {ChunkWriterOptions{.target_block_size = 4096},
+        ChunkWriterOptions{.codec = Codec::kNone, .target_block_size = 4096},
+        ChunkWriterOptions{
+            .codec = Codec::kZstd, .target_block_size = 4096, .build_blooms = false}}) {
+    MemoryWritableFile file;
+    auto writer = NewWriter(&file, options);
+    EntryArena arena(64 * 1024);
+    for (const testing::TestStream& stream : streams) {
+      ASSERT_TRUE(writer->BeginStream(stream.labels).ok());
+      for (const testing::TestEntry& entry : stream.entries) {
+        const char* stored = arena.Add(entry.line, testing::Views(entry.metadata));
+        std::string_view line;
+        std::vector<labels::LabelView> metadata;
+        std::string_view encoded = DecodeEncodedEntry(stored, &line, &metadata);
+        ASSERT_TRUE(writer->AppendEncoded(entry.ts, encoded, line, metadata).ok());
+      }
+      ASSERT_TRUE(writer->EndStream().ok());
+    }
+    ASSERT_TRUE(writer->Finish(7).ok());
+    EXPECT_GT(writer->stats().blocks, streams.size());
+    EXPECT_EQ(file.contents(), WriteChunk(streams, options, 7));
+  }
+}
+
+TEST(ChunkWriterTest, AppendEncodedChecksLikeAppend) {
+  MemoryWritableFile file;
+  auto writer = NewWriter(&file);
+  EntryArena arena(4096);
+  const char* stored = arena.Add("line", {});
+  std::string_view line;
+  std::vector<labels::LabelView> metadata;
+  std::string_view encoded = DecodeEncodedEntry(stored, &line, &metadata);
+  EXPECT_EQ(writer->AppendEncoded(kBaseTs, encoded, line, metadata).code(),
+            StatusCode::kInvalidArgument);  // no open stream
+  ASSERT_TRUE(writer->BeginStream(kStream).ok());
+  ASSERT_TRUE(writer->AppendEncoded(kBaseTs, encoded, line, metadata).ok());
+  Status older = writer->AppendEncoded(kBaseTs - 1, encoded, line, metadata);
+  EXPECT_EQ(older.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(older.message().find("before the previous entry"), std::string_view::npos) << older;
+  EXPECT_EQ(writer->stats().entries, 1u);
 }
 
 TEST(ChunkWriterTest, InvalidOptionsAreRejected) {

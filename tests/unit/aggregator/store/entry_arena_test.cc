@@ -20,6 +20,26 @@ TEST(EntryArenaTest, LineAndMetadataRoundTrip) {
   EXPECT_EQ(decoded, metadata);
 }
 
+TEST(EntryArenaTest, DecodeEncodedEntryReturnsTheWholeEntry) {
+  EntryArena arena(4096);
+  std::vector<LabelView> metadata = {{"trace_id", "abc"}, {"user", ""}};
+  const char* first = arena.Add(std::string(200, 'x'), metadata);  // a 2-byte length varint
+  const char* second = arena.Add("next", {});
+  std::string_view line;
+  std::vector<LabelView> decoded;
+  std::string_view encoded = DecodeEncodedEntry(first, &line, &decoded);
+  EXPECT_EQ(line, std::string(200, 'x'));
+  EXPECT_EQ(decoded, metadata);
+  EXPECT_EQ(encoded.data(), first);
+  EXPECT_EQ(encoded.size(), static_cast<size_t>(second - first));
+  EXPECT_EQ(encoded.size(), 2u + 200u + 1u + (1u + 8u + 1u + 3u) + (1u + 4u + 1u + 0u));
+  decoded.clear();
+  encoded = DecodeEncodedEntry(second, &line, &decoded);
+  EXPECT_EQ(line, "next");
+  EXPECT_TRUE(decoded.empty());
+  EXPECT_EQ(encoded, std::string_view("\x04next\x00", 6));
+}
+
 TEST(EntryArenaTest, EarlierEntriesStayValidAsBlocksAreAdded) {
   EntryArena arena(4096);
   std::vector<const char*> entries;
