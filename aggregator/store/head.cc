@@ -157,10 +157,7 @@ CheckResult Head::Check(std::string_view tenant_name, const labels::LabelSet& la
   std::optional<PartitionRange> range;
   for (size_t i = 0; i < entries.size(); ++i) {
     const HeadEntry& entry = entries[i];
-    // Consecutive entries nearly always share a partition: skip PartitionOf's divisions.
-    if (!range || !range->Contains(entry.timestamp)) {
-      range = PartitionOf(entry.timestamp, options_.partition_ns);
-    }
+    range = PartitionOf(entry.timestamp, options_.partition_ns, range);
     if (!range) {
       reject(i, EntryVerdict::kOutOfRange, OutOfRangeReason(entry.timestamp),
              &counters_.rejected_out_of_range);
@@ -216,9 +213,7 @@ ApplyStats Head::Apply(std::string_view tenant_name, const labels::LabelSet& lab
   };
   std::optional<PartitionRange> range;
   for (const HeadEntry& entry : entries) {
-    if (!range || !range->Contains(entry.timestamp)) {
-      range = PartitionOf(entry.timestamp, options_.partition_ns);
-    }
+    range = PartitionOf(entry.timestamp, options_.partition_ns, range);
     if (!range) {
       ++stats.out_of_range;
       continue;

@@ -47,6 +47,13 @@ struct PartitionRange {
 // (also for negative timestamps). nullopt when start or end does not fit int64 (timestamps in
 // the first or last partial partition of the int64 range). Precondition: partition_ns > 0.
 std::optional<PartitionRange> PartitionOf(int64_t timestamp, int64_t partition_ns);
+// The same, returning `previous` when it already holds `timestamp`: a batch's consecutive entries
+// nearly always share a partition, and this skips the divisions for them.
+inline std::optional<PartitionRange> PartitionOf(int64_t timestamp, int64_t partition_ns,
+                                                 const std::optional<PartitionRange>& previous) {
+  if (previous && previous->Contains(timestamp)) return previous;
+  return PartitionOf(timestamp, partition_ns);
+}
 
 // The oldest timestamp Check accepts for a stream whose newest entry is `newest`:
 // newest - window, saturating at INT64_MIN.

@@ -10,17 +10,10 @@
 #include <cstring>
 #include <utility>
 
+#include "shared/fs/posix_calls.h"
+
 namespace silt::fs {
 namespace {
-
-// open(2) retried on EINTR. Returns the descriptor or -1 with errno set.
-int OpenRetrying(const std::string& path, int flags, mode_t mode) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-  } while (fd < 0 && errno == EINTR);
-  return fd;
-}
 
 // Whether the file system takes direct writes of kBlockSize-aligned blocks from
 // kBlockSize-aligned memory. Kernels or file systems that do not report their alignment are
@@ -37,10 +30,6 @@ bool DirectAlignmentFits(int fd) {
   (void)fd;
   return true;
 #endif
-}
-
-Status ClosedFileError(std::string_view op, const std::string& path) {
-  return Status::IOError(std::string(op) + " " + path + ": file is already closed");
 }
 
 }  // namespace
@@ -195,12 +184,7 @@ void PosixDirectWritableFile::DiscardAfterFailure(uint64_t reached) {
 Status PosixDirectWritableFile::Sync() {
   if (plain_fd_ < 0) return ClosedFileError("fdatasync", path_);
   SILT_RETURN_IF_ERROR(WriteBuffer());
-  int rc;
-  do {
-    rc = ::fdatasync(plain_fd_);
-  } while (rc != 0 && errno == EINTR);
-  if (rc != 0) return Status::FromErrno(errno, "fdatasync " + path_);
-  return Status::Ok();
+  return FdatasyncRetrying(plain_fd_, path_);
 }
 
 void PosixDirectWritableFile::DropSyncedPages() {

@@ -12,23 +12,11 @@
 #include <string_view>
 #include <utility>
 
+#include "shared/fs/posix_calls.h"
 #include "shared/fs/posix_direct_writable_file.h"
 
 namespace silt::fs {
 namespace {
-
-Status ClosedFileError(std::string_view op, const std::string& path) {
-  return Status::IOError(std::string(op) + " " + path + ": file is already closed");
-}
-
-// open(2) retried on EINTR. Returns the descriptor or -1 with errno set.
-int OpenRetrying(const std::string& path, int flags, mode_t mode = 0) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-  } while (fd < 0 && errno == EINTR);
-  return fd;
-}
 
 class PosixWritableFile final : public WritableFile {
  public:
@@ -61,12 +49,7 @@ class PosixWritableFile final : public WritableFile {
   Status Sync() override {
     if (fd_ < 0) return ClosedFileError("fdatasync", path_);
     SILT_RETURN_IF_ERROR(FlushBuffer());
-    int rc;
-    do {
-      rc = ::fdatasync(fd_);
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) return Status::FromErrno(errno, "fdatasync " + path_);
-    return Status::Ok();
+    return FdatasyncRetrying(fd_, path_);
   }
 
   // posix_fadvise(DONTNEED) drops the clean pages (after Sync, all of them); a failure costs

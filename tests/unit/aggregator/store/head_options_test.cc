@@ -65,6 +65,16 @@ TEST(HeadOptionsTest, PartitionOfFloorsToAMultiple) {
             (PartitionRange{1'699'999'200'000'000'000, 1'700'002'800'000'000'000}));
 }
 
+TEST(HeadOptionsTest, PartitionOfWithThePreviousRangeAnswersAsWithout) {
+  const int64_t hour = time::kHour;
+  const std::optional<PartitionRange> first = PartitionRange{0, hour};
+  for (int64_t ts : {int64_t{0}, hour - 1, hour, int64_t{-1}, 5 * hour + 7}) {
+    EXPECT_EQ(PartitionOf(ts, hour, first), PartitionOf(ts, hour)) << ts;
+    EXPECT_EQ(PartitionOf(ts, hour, std::nullopt), PartitionOf(ts, hour)) << ts;
+  }
+  EXPECT_EQ(PartitionOf(std::numeric_limits<int64_t>::max(), hour, first), std::nullopt);
+}
+
 TEST(HeadOptionsTest, PartitionOfNegativeTimestampFloors) {
   const int64_t hour = time::kHour;
   EXPECT_EQ(PartitionOf(-1, hour), (PartitionRange{-hour, 0}));
