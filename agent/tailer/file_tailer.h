@@ -55,6 +55,7 @@ class FileTailer {
   uint64_t source_id() const { return source_id_; }
   const FileIdentity& identity() const { return identity_; }
   const std::string& file_path() const { return file_->path(); }
+  const fs::RandomAccessFile& file() const { return *file_; }
   // Offset of the next byte to read.
   uint64_t offset() const { return splitter_.offset(); }
   // Offset just past the last line boundary read (see LineSplitter::committed_offset).

@@ -76,7 +76,10 @@ void TailerSet::ResolvePath(const std::string& path) {
     ReportError(path, 0, info.status());
     return;
   }
-  bool scanned = false;
+  // Whether to look for rotated files beside the path on this look. The look comes last, once the
+  // file at the path is tracked: a copy of that file (copytruncate between its copy and its
+  // truncation) is then recognised as one (IsCopyOfTailedFile), not read as a missed rotation.
+  bool scan = false;
   if (TrackedFile* current = state.current) {
     if (info.ok() && current->tailer->identity().SameInode(info->device, info->inode)) {
       const int64_t previous_mtime_ns = current->mtime_ns;
@@ -87,20 +90,15 @@ void TailerSet::ResolvePath(const std::string& path) {
     }
     Retire(*current, &state,
            info.ok() ? "was replaced by another file" : "was moved away or deleted");
-    if (state.rotated_since_ns) ScanForRotated(path, *state.rotated_since_ns);
-    scanned = true;
+    scan = true;
   }
   if (restorable_.count(path) > 0) {
     RestoreEntriesOf(path, &state, info.ok() ? &*info : nullptr);
-    if (!scanned && state.rotated_since_ns) ScanForRotated(path, *state.rotated_since_ns);
-    scanned = true;
+    scan = true;
   }
-  if (!info.ok()) {
-    OnPathMissing(path, &state, scanned);
-    return;
-  }
-  if (state.current != nullptr) return;
-  AttachOrOpen(path, &state, *info, scanned);
+  if (info.ok() && state.current == nullptr) AttachOrOpen(path, &state, *info, &scan);
+  if (scan && state.rotated_since_ns) ScanForRotated(path, *state.rotated_since_ns);
+  if (!info.ok()) OnPathMissing(path, &state, scan);
 }
 
 void TailerSet::OnPathMissing(const std::string& path, PathState* state, bool scanned) {
@@ -227,17 +225,15 @@ void TailerSet::RestoreRotated(const std::string& path, std::vector<Position> en
 }
 
 void TailerSet::AttachOrOpen(const std::string& path, PathState* state, const fs::FileInfo& seen,
-                             bool scanned) {
+                             bool* scan) {
   Result<OpenedFile> opened = OpenAndIdentify(*fs_, path);
   if (!opened.ok()) {
     if (opened.status().code() != StatusCode::kNotFound) ReportError(path, 0, opened.status());
     return;
   }
-  if (scanned && !opened->identity.SameInode(seen.device, seen.inode) && state->rotated_since_ns) {
-    // The file stat'ed at the path was rotated away before the open got its successor. It was
-    // not under a rotated name yet when the scan ran; it is now.
-    ScanForRotated(path, *state->rotated_since_ns);
-  }
+  // The file stat'ed at the path was rotated away before the open got its successor: it is under
+  // a rotated name now.
+  if (!opened->identity.SameInode(seen.device, seen.inode)) *scan = true;
   if (TrackedFile* file = FindTracked(opened->identity.device, opened->identity.inode)) {
     Attach(*file, path, state);
     return;
@@ -256,7 +252,8 @@ void TailerSet::AttachOrOpen(const std::string& path, PathState* state, const fs
              "resuming " + path + " at " + Offset(offset) + " (a file seen before)");
     return;
   }
-  if (state->rotated_since_ns && !scanned) ScanForRotated(path, *state->rotated_since_ns);
+  // A new file at a path that had others: files rotated away before it are missed rotations.
+  *scan = true;
   uint64_t offset = 0;
   const bool from_tail = !state->rotated_since_ns && state->first_seen_at_startup &&
                          options_.read_from == ReadFrom::kTail;
@@ -285,6 +282,7 @@ void TailerSet::ScanForRotated(const std::string& path, int64_t modified_since_n
     }
     if (FindTracked(opened->identity.device, opened->identity.inode) != nullptr) continue;
     if (FindEntryFor(*opened).has_value()) continue;  // seen before
+    if (IsCopyOfTailedFile(path, *opened)) continue;
     const uint64_t id = NewSourceId();
     Track(std::move(*opened), id, 0, path, "");
     stats_.rotated_found++;
@@ -292,6 +290,19 @@ void TailerSet::ScanForRotated(const std::string& path, int64_t modified_since_n
              "found " + candidate.path + ", rotated from " + path +
                  " before the agent saw it; reading it from offset 0");
   }
+}
+
+bool TailerSet::IsCopyOfTailedFile(const std::string& path, const OpenedFile& candidate) {
+  Result<Fingerprint> head = ComputeFingerprint(*candidate.file);
+  if (!head.ok() || head->size == 0) return false;
+  for (const auto& file : files_) {
+    if (file->closed || file->label_path != path) continue;
+    Result<uint64_t> size = file->tailer->Size();
+    if (!size.ok() || *size < candidate.info.size) continue;
+    Result<FingerprintCheck> check = CheckFingerprint(file->tailer->file(), *head);
+    if (check.ok() && check->matches) return true;
+  }
+  return false;
 }
 
 bool TailerSet::RecoverFromCopy(uint64_t source_id, const std::string& path,

@@ -198,10 +198,17 @@ class TailerSet {
   void RestoreRotated(const std::string& path, std::vector<Position> entries);
   void RecoverTruncatedWhileDown(const std::string& file_path, const Position& entry);
   // Opens the file at `path` (`seen` is what a stat of the path found just before) and makes it
-  // the path's current file. `scanned`: rotated names were scanned during this look already.
+  // the path's current file. Sets `*scan` when rotated names should be looked at after it (a new
+  // file at the path, or the path changed between the stat and the open).
   void AttachOrOpen(const std::string& path, PathState* state, const fs::FileInfo& seen,
-                    bool scanned);
+                    bool* scan);
   void ScanForRotated(const std::string& path, int64_t modified_since_ns);
+  // Whether `candidate` (a file under a rotated name of `path`) holds a prefix of a file tailed
+  // for `path`: no longer than it and starting with the same bytes (as far as a fingerprint
+  // covers). That is copytruncate between its copy and its truncation (or a `cp` of the file),
+  // not a missed rotation: its bytes are read from the tailed file, and if the truncation comes,
+  // RecoverFromCopy continues the source in it.
+  bool IsCopyOfTailedFile(const std::string& path, const OpenedFile& candidate);
   bool RecoverFromCopy(uint64_t source_id, const std::string& path, const Fingerprint& fingerprint,
                        uint64_t resume_at);
   // The stored entry for the file `opened`, if it is a file seen before (same inode, its first

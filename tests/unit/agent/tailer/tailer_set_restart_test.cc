@@ -146,6 +146,52 @@ TEST(TailerSetRestartTest, CopytruncateWhileDownContinuesInTheCopy) {
   EXPECT_EQ(h.tailers().stats().copies_recovered, 1u);
 }
 
+TEST(TailerSetRestartTest, RestartBetweenCopyAndTruncateReadsTheCopyOnlyPastTheSavedOffset) {
+  // logrotate's copytruncate copies, then truncates. An agent that starts between the two finds
+  // the copy beside a file it still tails: the copy is not a missed rotation (its first bytes
+  // are those of a known source), and once the truncation comes the source continues in it.
+  TailerHarness h;
+  h.Append("app.log", "a1\n");
+  h.Rescan({"app.log"});
+  h.Drain();
+  h.ConfirmAll();
+  h.Kill(/*flush_first=*/true);
+  h.Append("app.log", "a2\n");
+  auto content = h.fs().ReadFileToString(h.Path("app.log"));
+  ASSERT_TRUE(content.ok());
+  h.Append("app.log.1", *content);  // the copy; the truncation has not happened yet
+  ASSERT_TRUE(h.Start().ok());
+  h.Rescan({"app.log"});
+  h.Drain();
+  h.ConfirmAll();
+  h.Truncate("app.log");
+  h.Append("app.log", "b1\n");
+  h.Changed("app.log");
+  h.Drain();
+  EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "a2", "b1"));
+  EXPECT_EQ(h.tailers().stats().rotated_found, 0u);
+}
+
+TEST(TailerSetRestartTest, RestartBetweenCopyAndTruncateWithUnreadLinesFinishesThemOnce) {
+  TailerHarness h;
+  h.Append("app.log", "a1\n");
+  h.Rescan({"app.log"});
+  h.Drain();
+  h.ConfirmAll();
+  h.Kill(/*flush_first=*/true);
+  h.Append("app.log", "a2\na3\n");
+  auto content = h.fs().ReadFileToString(h.Path("app.log"));
+  ASSERT_TRUE(content.ok());
+  h.Append("app.log.1", *content);
+  ASSERT_TRUE(h.Start().ok());
+  h.Rescan({"app.log"});
+  h.Truncate("app.log");  // before the restarted agent read a2 and a3 from app.log
+  h.Append("app.log", "b1\n");
+  h.Changed("app.log");
+  h.Drain();
+  EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "a2", "a3", "b1"));
+}
+
 TEST(TailerSetRestartTest, ContentReplacedInPlaceWhileDownIsANewSource) {
   TailerHarness h;
   h.Append("app.log", "old content\n");
