@@ -5,8 +5,14 @@
 #include <linux/magic.h>
 #include <sys/statfs.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +20,7 @@
 #include "shared/fs/fault_injection_file_system.h"
 #include "shared/fs/posix_file_system.h"
 #include "tests/support/page_cache.h"
+#include "tests/support/syscall_refusal.h"
 #include "tests/support/temp_dir.h"
 
 namespace silt::fs {
@@ -219,6 +226,107 @@ TEST_F(PosixDirectWritableFileTest, OtherFileSystemsFallBackToTheirPlainFiles) {
   ASSERT_TRUE((*file)->Flush().ok());
   ASSERT_TRUE(faulty.DropUnsyncedData().ok());
   EXPECT_EQ(Read(path), "synced|");
+}
+
+// The refusals below come from a seccomp filter (tests/support/syscall_refusal.h), installed in a
+// child process: the same errno a file system without direct I/O, or a device with a coarser
+// alignment, gives. The child reports the first thing that is wrong on stderr and exits 1.
+
+[[noreturn]] void ChildFails(const std::string& what) {
+  std::fprintf(stderr, "%s\n", what.c_str());
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+
+void ChildExpects(bool holds, const std::string& what) {
+  if (!holds) ChildFails(what);
+}
+
+// The descriptor of `path` opened with O_DIRECT in this process, or -1.
+int DirectDescriptorOf(const std::string& path) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    if (std::filesystem::read_symlink(entry.path(), error) != path || error) continue;
+    std::ifstream info("/proc/self/fdinfo/" + entry.path().filename().string());
+    for (std::string key; info >> key;) {
+      if (key != "flags:") continue;
+      std::string octal;
+      info >> octal;
+      if ((std::stoul(octal, nullptr, 8) & O_DIRECT) != 0) return std::stoi(entry.path().filename());
+    }
+  }
+  return -1;
+}
+
+// Why a seccomp filter cannot be installed here ("" when it can), found in a child process.
+std::string SeccompUnavailable() {
+  const pid_t child = ::fork();
+  if (child == 0) std::_Exit(silt::testing::RefuseSyscalls({.pwrite_fd = 1000}).empty() ? 0 : 1);
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child) return "fork failed";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  return "prctl(PR_SET_SECCOMP) is not permitted in this environment";
+}
+
+TEST_F(PosixDirectWritableFileTest, DirectIoRefusedAtOpenGivesAPlainFileWithTheSameBytes) {
+  if (const std::string why = SeccompUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  const std::string path = dir_.Path("seg");
+  const std::string data = Pattern(3 * kBlock + 100);
+  EXPECT_EXIT(
+      {
+        const std::string refused = silt::testing::RefuseSyscalls({.open_flags = O_DIRECT});
+        ChildExpects(refused.empty(), refused);
+        Result<std::unique_ptr<WritableFile>> file =
+            posix_.NewDirectWritableFile(path, OpenMode::kMustNotExist);
+        ChildExpects(file.ok(), "NewDirectWritableFile failed: " + file.status().ToString());
+        ChildExpects(dynamic_cast<PosixDirectWritableFile*>(file->get()) == nullptr,
+                     "a direct-I/O file although open(O_DIRECT) was refused");
+        ChildExpects((*file)->Append(data).ok() && (*file)->Sync().ok(), "append or sync failed");
+        ChildExpects((*file)->Size() == data.size(), "Size() is not the bytes appended");
+        ChildExpects((*file)->Close().ok(), "close failed");
+        Result<std::string> back = posix_.ReadFileToString(path);
+        ChildExpects(back.ok() && *back == data, "the file does not hold the bytes appended");
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST_F(PosixDirectWritableFileTest, DirectWriteRefusedGoesOnThroughThePageCache) {
+  if (const std::string why = SeccompUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  {
+    Result<std::unique_ptr<PosixDirectWritableFile>> probe =
+        PosixDirectWritableFile::Open(dir_.Path("probe"), O_WRONLY | O_CREAT | O_EXCL, 0644);
+    ASSERT_TRUE(probe.ok()) << probe.status();
+    if (!(*probe)->direct()) GTEST_SKIP() << "this file system's direct-I/O alignment is not 4 KiB";
+    ASSERT_TRUE((*probe)->Close().ok());
+  }
+  const std::string path = dir_.Path("seg");
+  const std::string first = Pattern(3 * kBlock + 100, 1);
+  const std::string second = Pattern(2 * kBlock + 7, 2);
+  EXPECT_EXIT(
+      {
+        Result<std::unique_ptr<PosixDirectWritableFile>> file =
+            PosixDirectWritableFile::Open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        ChildExpects(file.ok(), "Open failed: " + file.status().ToString());
+        ChildExpects((*file)->direct(), "not direct before any refusal");
+        const int fd = DirectDescriptorOf(path);
+        ChildExpects(fd >= 0, "no O_DIRECT descriptor of the file in /proc/self/fdinfo");
+        const std::string refused = silt::testing::RefuseSyscalls({.pwrite_fd = fd});
+        ChildExpects(refused.empty(), refused);
+        ChildExpects((*file)->Append(first).ok(), "append failed");
+        Status flushed = (*file)->Flush();
+        ChildExpects(flushed.ok(), "the refused direct write failed the flush: " +
+                                       flushed.ToString());
+        ChildExpects(!(*file)->direct(), "still direct after a refused direct write");
+        ChildExpects((*file)->Append(second).ok() && (*file)->Sync().ok(), "append or sync failed");
+        ChildExpects((*file)->Size() == first.size() + second.size(), "Size() is wrong");
+        ChildExpects((*file)->Close().ok(), "close failed");
+        Result<std::string> back = posix_.ReadFileToString(path);
+        ChildExpects(back.ok() && *back == first + second,
+                     "the file does not hold the bytes appended");
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
