@@ -303,10 +303,25 @@ std::vector<std::string> SystemHarness::Dump(std::string* error) {
   if (complete && missing.empty() && repeated.empty() && error.empty()) {
     return ::testing::AssertionSuccess() << expected.size() << " lines stored once";
   }
+  // The agent's decisions that read a file from an unusual place, or not at all: what explains
+  // a repeat or a gap, however long ago in the log it happened.
+  std::string events;
+  std::istringstream agent_log(AgentLog());
+  for (std::string text; std::getline(agent_log, text);) {
+    for (const char* kind : {"event=found_rotated", "event=truncated", "event=copy_recovered",
+                             "event=abandoned", "event=error"}) {
+      if (text.find(kind) != std::string::npos) {
+        events += text + "\n";
+        break;
+      }
+    }
+  }
   return ::testing::AssertionFailure()
          << expected.size() << " lines written; " << missing.size()
          << " missing:" << FirstFew(missing) << "\n  " << repeated.size()
          << " repeated:" << FirstFew(repeated) << "\n  " << error << "\n"
+         << "--- agent events (found, truncated, copy, abandoned, error; last 6000 bytes):\n"
+         << Tail(events, 6000) << "\n"
          << LogTails();
 }
 
