@@ -4,7 +4,9 @@
 // (tailer_set_files.cc) is the life of each file, reading, saving and reporting.
 
 #include <algorithm>
+#include <array>
 #include <cassert>
+#include <cstring>
 #include <utility>
 
 namespace silt::agent {
@@ -14,6 +16,17 @@ std::string Offset(uint64_t offset) { return "offset " + std::to_string(offset);
 
 // An entry whose file is gone (TailerSet::MarkFileGone): it only records its path's last look.
 bool FileIsGone(const Position& entry) { return entry.identity == FileIdentity{}; }
+
+// Whether files `a` and `b` both hold `n` (<= kFingerprintMaxBytes) bytes at `offset`, the same.
+bool SameBytesAt(const fs::RandomAccessFile& a, const fs::RandomAccessFile& b, uint64_t offset,
+                 size_t n) {
+  std::array<char, kFingerprintMaxBytes> in_a;
+  std::array<char, kFingerprintMaxBytes> in_b;
+  Result<size_t> read_a = a.Read(offset, n, in_a.data());
+  Result<size_t> read_b = b.Read(offset, n, in_b.data());
+  return read_a.ok() && read_b.ok() && *read_a == n && *read_b == n &&
+         std::memcmp(in_a.data(), in_b.data(), n) == 0;
+}
 
 }  // namespace
 
@@ -300,7 +313,13 @@ bool TailerSet::IsCopyOfTailedFile(const std::string& path, const OpenedFile& ca
     Result<uint64_t> size = file->tailer->Size();
     if (!size.ok() || *size < candidate.info.size) continue;
     Result<FingerprintCheck> check = CheckFingerprint(file->tailer->file(), *head);
-    if (check.ok() && check->matches) return true;
+    if (!check.ok() || !check->matches) continue;
+    // The same first bytes may be a banner every incarnation starts with: a copy also ends with
+    // what the tailed file holds at the same offset.
+    const size_t tail = std::min<uint64_t>(candidate.info.size, kFingerprintMaxBytes);
+    if (SameBytesAt(*candidate.file, file->tailer->file(), candidate.info.size - tail, tail)) {
+      return true;
+    }
   }
   return false;
 }

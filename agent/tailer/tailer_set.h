@@ -204,8 +204,8 @@ class TailerSet {
                     bool* scan);
   void ScanForRotated(const std::string& path, int64_t modified_since_ns);
   // Whether `candidate` (a file under a rotated name of `path`) holds a prefix of a file tailed
-  // for `path`: no longer than it and starting with the same bytes (as far as a fingerprint
-  // covers). That is copytruncate between its copy and its truncation (or a `cp` of the file),
+  // for `path`: no longer than it, starting with the same bytes (as far as a fingerprint covers)
+  // and ending with the bytes the tailed file holds at that offset (1 KiB). That is copytruncate between its copy and its truncation (or a `cp` of the file),
   // not a missed rotation: its bytes are read from the tailed file, and if the truncation comes,
   // RecoverFromCopy continues the source in it.
   bool IsCopyOfTailedFile(const std::string& path, const OpenedFile& candidate);

@@ -192,6 +192,28 @@ TEST(TailerSetRestartTest, RestartBetweenCopyAndTruncateWithUnreadLinesFinishesT
   EXPECT_THAT(h.sink().Lines(), ElementsAre("a1", "a2", "a3", "b1"));
 }
 
+TEST(TailerSetRestartTest, UnseenRotationStartingWithTheSameBannerIsNotTakenForACopy) {
+  // Every incarnation starts with the same 1,100-byte banner, longer than a fingerprint: an
+  // unseen rotation is told from a copy of the current file by its other bytes.
+  const std::string banner(1100, '=');
+  TailerHarness h;
+  h.Append("app.log", banner + "\na1\n");
+  h.Rescan({"app.log"});
+  h.Drain();
+  h.ConfirmAll();
+  h.Kill(/*flush_first=*/true);
+  h.Rename("app.log", "app.log.1");
+  h.Append("app.log", banner + "\nb1\n");
+  h.Rename("app.log.1", "app.log.2");
+  h.Rename("app.log", "app.log.1");
+  h.Append("app.log", banner + "\nc1 longer than b1\n");
+  ASSERT_TRUE(h.Start().ok());
+  h.Rescan({"app.log"});
+  h.Drain();
+  EXPECT_THAT(h.sink().Lines(), ElementsAre(banner, "a1", banner, "b1", banner,
+                                            "c1 longer than b1"));
+}
+
 TEST(TailerSetRestartTest, ContentReplacedInPlaceWhileDownIsANewSource) {
   TailerHarness h;
   h.Append("app.log", "old content\n");
