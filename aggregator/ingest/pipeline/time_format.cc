@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "shared/time/civil_time.h"
 #include "shared/time/timestamp.h"
 
 namespace silt::ingest {
@@ -45,6 +46,28 @@ bool IsGoLayout(std::string_view layout) {
   return time::FormatGoTime(t, layout) != layout;
 }
 
+constexpr int64_t kSecondNanos = 1'000'000'000;
+constexpr int64_t kDaySeconds = 86'400;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// The calendar year and month of `unix_seconds` shown at `offset` seconds east of UTC.
+void YearAndMonth(int64_t unix_seconds, int32_t offset, int64_t* year, int* month) {
+  int day = 0;
+  time::CivilFromDays(FloorDiv(unix_seconds + offset, kDaySeconds), year, month, &day);
+}
+
+Result<int64_t> ToNanos(const time::GoTime& t, std::string_view text, std::string_view layout) {
+  int64_t nanos = 0;
+  if (__builtin_mul_overflow(t.seconds, kSecondNanos, &nanos) ||
+      __builtin_add_overflow(nanos, int64_t{t.nanos}, &nanos)) {
+    return Status::InvalidArgument("time \"" + std::string(text) + "\" (layout \"" +
+                                   std::string(layout) +
+                                   "\") is outside the range 1677..2262 of Silt's timestamps");
+  }
+  return nanos;
+}
+
 }  // namespace
 
 Result<TimeFormat> TimeFormat::Create(std::string_view format, std::string_view location) {
@@ -78,10 +101,18 @@ Result<TimeFormat> TimeFormat::Create(std::string_view format, std::string_view 
         "\"; use RFC3339, RFC3339Nano, Unix, UnixMs, UnixUs, UnixNs, a Go layout name (ANSIC, "
         "RFC1123, Stamp, ...) or a Go reference layout such as \"2006-01-02 15:04:05.000\"");
   }
+  result.yearless_ = result.layout_.find("06") == std::string::npos;  // "2006" has "06" too
   return result;
 }
 
-Result<int64_t> TimeFormat::Parse(std::string_view text) const {
+Result<time::GoTime> TimeFormat::ParseInYear(std::string_view text, int64_t year) const {
+  std::string dated = std::to_string(year);
+  dated += ' ';
+  dated += text;
+  return time::ParseGoTime("2006 " + layout_, dated, *zone_);
+}
+
+Result<int64_t> TimeFormat::Parse(std::string_view text, int64_t reference_ns) const {
   switch (kind_) {
     case Kind::kRfc3339:
       return time::ParseRfc3339(text);
@@ -90,14 +121,36 @@ Result<int64_t> TimeFormat::Parse(std::string_view text) const {
     case Kind::kGoLayout:
       break;
   }
-  SILT_ASSIGN_OR_RETURN(time::GoTime t, time::ParseGoTime(layout_, text, *zone_));
-  int64_t nanos = 0;
-  if (__builtin_mul_overflow(t.seconds, int64_t{1'000'000'000}, &nanos) ||
-      __builtin_add_overflow(nanos, int64_t{t.nanos}, &nanos)) {
-    return Status::InvalidArgument("time \"" + std::string(text) + "\" (layout \"" + layout_ +
-                                   "\") is outside the range 1677..2262 of Silt's timestamps");
+  if (!yearless_) {
+    SILT_ASSIGN_OR_RETURN(time::GoTime t, time::ParseGoTime(layout_, text, *zone_));
+    return ToNanos(t, text, layout_);
   }
-  return nanos;
+  // Promtail's rule for layouts without a year: the reference's year, moved across New Year when
+  // the time and the reference sit on either side of it.
+  const int64_t reference_seconds = FloorDiv(reference_ns, kSecondNanos);
+  int32_t offset = 0;
+  std::string abbreviation;
+  zone_->Lookup(reference_seconds, &offset, &abbreviation);
+  int64_t year = 0;
+  int month = 0;
+  YearAndMonth(reference_seconds, offset, &year, &month);
+  Result<time::GoTime> t = ParseInYear(text, year);
+  if (t.ok()) {
+    int64_t unused_year = 0;
+    int text_month = 0;
+    YearAndMonth(t->seconds, t->offset, &unused_year, &text_month);
+    if (text_month == 12 && month == 1) t = ParseInYear(text, year - 1);
+    if (text_month == 1 && month == 12) t = ParseInYear(text, year + 1);
+  }
+  if (!t.ok()) {
+    // The text's own error, without the year put in front of it; or a date the year lacks.
+    Result<time::GoTime> plain = time::ParseGoTime(layout_, text, *zone_);
+    if (!plain.ok()) return plain.status();
+    return Status::InvalidArgument("time \"" + std::string(text) + "\" (layout \"" + layout_ +
+                                   "\", which has no year) is no date in " +
+                                   std::to_string(year) + ", the year taken for it");
+  }
+  return ToNanos(*t, text, layout_);
 }
 
 }  // namespace silt::ingest

@@ -39,7 +39,8 @@ StageOutcome TimestampStage::Fail(metrics::Counter* counter) const {
 StageOutcome TimestampStage::Apply(PipelineEntry& entry) const {
   std::optional<std::string_view> text = entry.fields.Get(config_.source);
   if (!text.has_value()) return Fail(missing_field_);
-  Result<int64_t> timestamp = config_.format->Parse(*text);
+  // The entry's time so far (read or received) is the reference a layout without a year needs.
+  Result<int64_t> timestamp = config_.format->Parse(*text, entry.timestamp);
   if (!timestamp.ok()) return Fail(bad_timestamp_);
   entry.timestamp = *timestamp;
   return StageOutcome::kContinue;

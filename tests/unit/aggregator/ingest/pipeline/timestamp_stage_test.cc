@@ -49,6 +49,18 @@ TEST(TimestampStageTest, SkipOnFailureStopsTheRemainingStages) {
   EXPECT_EQ(entry.OutputLabels().Get("level"), "info");
 }
 
+TEST(TimestampStageTest, SyslogStampTakesTheYearOfTheEntrysTime) {
+  // A traditional syslog file line; the entry's time so far (when it was read) gives the year.
+  TestPipeline p(
+      "pipeline:\n  - regex: {expression: '^(?P<ts>\\w{3} [ \\d]\\d \\S+) '}\n"
+      "  - timestamp: {source: ts, format: Stamp}\n");
+  PipelineEntry entry;
+  const int64_t read_at = 1'700'000'100 * kSecond;  // 2023-11-14T22:15:00Z
+  ASSERT_TRUE(p.Run(entry, "Nov 14 22:13:20 host sshd[42]: Accepted publickey", read_at));
+  EXPECT_EQ(entry.timestamp, 1'700'000'000 * kSecond);
+  EXPECT_EQ(p.Failures("timestamp", "bad_timestamp"), 0);
+}
+
 TEST(TimestampStageTest, GoLayoutWithLocation) {
   TestPipeline p(
       "pipeline:\n  - regex: {expression: '^(?P<ts>\\S+ \\S+) '}\n"
