@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string_view>
 
@@ -31,21 +32,40 @@ const std::vector<std::string> kFiles = {"app.log", "ct.log"};
 constexpr int kLinesPerTick = 10;
 constexpr auto kWriteTick = std::chrono::milliseconds(10);
 
-// A port that was free a moment ago (the aggregator must keep one port across restarts, so the
-// agent can reconnect to it; port 0 would change at every start).
+// A loopback port that is free now and that the aggregator keeps across its restarts, so the
+// agent can reconnect to it (port 0 would change at every start). It is taken below the kernel's
+// ephemeral range (net.ipv4.ip_local_port_range): a port in that range may, while the aggregator
+// is down, become the source port of any outgoing connection on the machine (another test's
+// client, or this test's own agent, whose connect to it then meets itself), and the restarted
+// aggregator could not bind it.
 int FreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
+  auto bindable = [](int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    socklen_t length = sizeof(address);
+    int bound = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      bound = ntohs(address.sin_port);
+    }
+    ::close(fd);
+    return bound;
+  };
+  int ephemeral_low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+  const int top = ephemeral_low - 1;
+  const int bottom = std::max(10000, ephemeral_low - 16000);
+  if (bottom < top) {
+    std::mt19937 random(std::random_device{}());
+    std::uniform_int_distribution<int> pick(bottom, top);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      if (const int port = bindable(pick(random)); port > 0) return port;
+    }
   }
-  ::close(fd);
-  return port;
+  return bindable(0);  // no room below the ephemeral range: any free port
 }
 
 std::string Tail(const std::string& text, size_t bytes) {
