@@ -39,6 +39,8 @@ const char* EventKindName(TailerEvent::Kind kind) {
       return "truncated";
     case TailerEvent::Kind::kCopyRecovered:
       return "copy_recovered";
+    case TailerEvent::Kind::kCopySeen:
+      return "copy_seen";
     case TailerEvent::Kind::kClosed:
       return "closed";
     case TailerEvent::Kind::kAbandoned:

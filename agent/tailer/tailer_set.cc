@@ -295,7 +295,14 @@ void TailerSet::ScanForRotated(const std::string& path, int64_t modified_since_n
     }
     if (FindTracked(opened->identity.device, opened->identity.inode) != nullptr) continue;
     if (FindEntryFor(*opened).has_value()) continue;  // seen before
-    if (IsCopyOfTailedFile(path, *opened)) continue;
+    if (IsCopyOfTailedFile(path, *opened)) {
+      AddEvent(TailerEvent::Kind::kCopySeen, path, 0,
+               candidate.path + " holds the bytes of " + path +
+                   ", which is tailed: a copy (copytruncate between its copy and its "
+                   "truncation), not a missed rotation; it is read only if " + path +
+                   " is truncated");
+      continue;
+    }
     const uint64_t id = NewSourceId();
     Track(std::move(*opened), id, 0, path, "");
     stats_.rotated_found++;

@@ -88,6 +88,7 @@ struct TailerEvent {
     kFoundRotated,   // a never-seen rotated file was found and is read from 0
     kTruncated,      // a file was truncated; its source ended or went on in the copy
     kCopyRecovered,  // a truncated source continues in the copy beside it
+    kCopySeen,       // a copy of a tailed file beside it (copytruncate under way): not read
     kClosed,         // a rotated file was drained and closed
     kAbandoned,      // too many rotated files open: one was closed with unread bytes
     kError,          // stat/open/read/list failed; tailing of other files goes on

@@ -329,7 +329,7 @@ std::vector<std::string> SystemHarness::Dump(std::string* error) {
   std::istringstream agent_log(AgentLog());
   for (std::string text; std::getline(agent_log, text);) {
     for (const char* kind : {"event=found_rotated", "event=truncated", "event=copy_recovered",
-                             "event=abandoned", "event=error"}) {
+                             "event=copy_seen", "event=abandoned", "event=error"}) {
       if (text.find(kind) != std::string::npos) {
         events += text + "\n";
         break;

@@ -76,6 +76,7 @@ TEST(EventKindNameTest, EveryKindHasAName) {
   EXPECT_STREQ(EventKindName(TailerEvent::Kind::kFoundRotated), "found_rotated");
   EXPECT_STREQ(EventKindName(TailerEvent::Kind::kTruncated), "truncated");
   EXPECT_STREQ(EventKindName(TailerEvent::Kind::kCopyRecovered), "copy_recovered");
+  EXPECT_STREQ(EventKindName(TailerEvent::Kind::kCopySeen), "copy_seen");
   EXPECT_STREQ(EventKindName(TailerEvent::Kind::kClosed), "closed");
 }
 

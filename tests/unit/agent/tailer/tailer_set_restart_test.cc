@@ -162,6 +162,7 @@ TEST(TailerSetRestartTest, RestartBetweenCopyAndTruncateReadsTheCopyOnlyPastTheS
   h.Append("app.log.1", *content);  // the copy; the truncation has not happened yet
   ASSERT_TRUE(h.Start().ok());
   h.Rescan({"app.log"});
+  EXPECT_TRUE(HasEvent(h.tailers(), TailerEvent::Kind::kCopySeen));
   h.Drain();
   h.ConfirmAll();
   h.Truncate("app.log");
