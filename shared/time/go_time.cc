@@ -309,6 +309,12 @@ GoTime GoTimeFromUnixNanos(int64_t unix_nanos) {
   return t;
 }
 
+void YearAndMonthOf(const GoTime& t, int64_t* year, int* month) {
+  const Fields f = Civil(t);
+  *year = f.year;
+  *month = f.month;
+}
+
 std::string FormatGoTime(const GoTime& t, std::string_view layout) {
   Fields f = Civil(t);
   std::string out;

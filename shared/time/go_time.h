@@ -56,6 +56,9 @@ class GoZone {
 // The time of `unix_nanos` in UTC.
 GoTime GoTimeFromUnixNanos(int64_t unix_nanos);
 
+// The calendar year and month of `t` in the zone it is shown in (time.Time.Date).
+void YearAndMonthOf(const GoTime& t, int64_t* year, int* month);
+
 // Formats `t` with Go's reference layout `layout` (time.Time.Format).
 std::string FormatGoTime(const GoTime& t, std::string_view layout);
 

@@ -4,7 +4,6 @@
 #include <array>
 #include <utility>
 
-#include "shared/time/civil_time.h"
 #include "shared/time/timestamp.h"
 
 namespace silt::ingest {
@@ -47,15 +46,6 @@ bool IsGoLayout(std::string_view layout) {
 }
 
 constexpr int64_t kSecondNanos = 1'000'000'000;
-constexpr int64_t kDaySeconds = 86'400;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// The calendar year and month of `unix_seconds` shown at `offset` seconds east of UTC.
-void YearAndMonth(int64_t unix_seconds, int32_t offset, int64_t* year, int* month) {
-  int day = 0;
-  time::CivilFromDays(FloorDiv(unix_seconds + offset, kDaySeconds), year, month, &day);
-}
 
 Result<int64_t> ToNanos(const time::GoTime& t, std::string_view text, std::string_view layout) {
   int64_t nanos = 0;
@@ -127,18 +117,15 @@ Result<int64_t> TimeFormat::Parse(std::string_view text, int64_t reference_ns) c
   }
   // Promtail's rule for layouts without a year: the reference's year, moved across New Year when
   // the time and the reference sit on either side of it.
-  const int64_t reference_seconds = FloorDiv(reference_ns, kSecondNanos);
-  int32_t offset = 0;
-  std::string abbreviation;
-  zone_->Lookup(reference_seconds, &offset, &abbreviation);
+  const time::GoTime utc = time::GoTimeFromUnixNanos(reference_ns);
   int64_t year = 0;
   int month = 0;
-  YearAndMonth(reference_seconds, offset, &year, &month);
+  time::YearAndMonthOf(zone_->At(utc.seconds, utc.nanos), &year, &month);
   Result<time::GoTime> t = ParseInYear(text, year);
   if (t.ok()) {
     int64_t unused_year = 0;
     int text_month = 0;
-    YearAndMonth(t->seconds, t->offset, &unused_year, &text_month);
+    time::YearAndMonthOf(*t, &unused_year, &text_month);
     if (text_month == 12 && month == 1) t = ParseInYear(text, year - 1);
     if (text_month == 1 && month == 12) t = ParseInYear(text, year + 1);
   }

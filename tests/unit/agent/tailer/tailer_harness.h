@@ -124,11 +124,15 @@ class TailerHarness {
   }
   void Delete(const std::string& name) { ASSERT_TRUE(fs_.DeleteFile(Path(name)).ok()); }
   void Truncate(const std::string& name) { ASSERT_TRUE(fs_.TruncateFile(Path(name), 0).ok()); }
-  // copytruncate without its race: copy, then truncate, nothing written in between.
-  void CopyTruncate(const std::string& name, const std::string& copy) {
+  // copytruncate's first half: `copy` gets the bytes of `name`.
+  void Copy(const std::string& name, const std::string& copy) {
     auto content = fs_.ReadFileToString(Path(name));
     ASSERT_TRUE(content.ok());
     Append(copy, *content);
+  }
+  // copytruncate without its race: copy, then truncate, nothing written in between.
+  void CopyTruncate(const std::string& name, const std::string& copy) {
+    Copy(name, copy);
     Truncate(name);
   }
 

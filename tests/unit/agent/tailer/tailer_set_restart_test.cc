@@ -157,9 +157,7 @@ TEST(TailerSetRestartTest, RestartBetweenCopyAndTruncateReadsTheCopyOnlyPastTheS
   h.ConfirmAll();
   h.Kill(/*flush_first=*/true);
   h.Append("app.log", "a2\n");
-  auto content = h.fs().ReadFileToString(h.Path("app.log"));
-  ASSERT_TRUE(content.ok());
-  h.Append("app.log.1", *content);  // the copy; the truncation has not happened yet
+  h.Copy("app.log", "app.log.1");  // the truncation has not happened yet
   ASSERT_TRUE(h.Start().ok());
   h.Rescan({"app.log"});
   EXPECT_TRUE(HasEvent(h.tailers(), TailerEvent::Kind::kCopySeen));
@@ -181,9 +179,7 @@ TEST(TailerSetRestartTest, RestartBetweenCopyAndTruncateWithUnreadLinesFinishesT
   h.ConfirmAll();
   h.Kill(/*flush_first=*/true);
   h.Append("app.log", "a2\na3\n");
-  auto content = h.fs().ReadFileToString(h.Path("app.log"));
-  ASSERT_TRUE(content.ok());
-  h.Append("app.log.1", *content);
+  h.Copy("app.log", "app.log.1");
   ASSERT_TRUE(h.Start().ok());
   h.Rescan({"app.log"});
   h.Truncate("app.log");  // before the restarted agent read a2 and a3 from app.log
