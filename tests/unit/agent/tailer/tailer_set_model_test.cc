@@ -1,6 +1,7 @@
 // Model-based test of TailerSet: random histories of writes, rename rotations, copytruncate
-// (the agent may look, read, save or restart between its copy and its truncation), deletes, agent restarts and out-of-order confirmations, on a
-// real temp dir, checked against a model of what was written.
+// (the agent may look, read, save or restart between its copy and its truncation), deletes,
+// agent restarts and out-of-order confirmations, on a real temp dir, checked against a model of
+// what was written.
 //
 // The property: the sink sees lines at least once; the stream of lines whose delivery was
 // confirmed AND persisted in the positions file is exactly once. Per source id, the persisted
