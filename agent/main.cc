@@ -2,6 +2,7 @@
 // docs/agent-config.md). Flags:
 //   --config PATH      the agent.yaml to load (required)
 //   --check-config     validate the config and exit: 0 when valid, 1 with every error otherwise
+//   --print-config     validate the config, print it with every default filled in and exit (0/1)
 //   --output SPEC      aggregator, jsonl:PATH, jsonl:- (stdout) or null; without it, aggregator
 //                      when agent.yaml has an `aggregator` section, else jsonl:-
 //   --log-level LEVEL  debug, info, warn or error (overrides log_level in the config)
@@ -19,6 +20,7 @@
 #include "agent/app/agent.h"
 #include "agent/app/output_spec.h"
 #include "agent/config/agent_config.h"
+#include "agent/config/agent_config_yaml.h"
 #include "shared/log/level.h"
 #include "shared/log/logger.h"
 
@@ -32,6 +34,7 @@ namespace {
 struct Flags {
   std::string config_path;
   bool check_config = false;
+  bool print_config = false;
   std::string output;  // empty: from the config
   std::string log_level;
   bool expand_env = false;
@@ -68,6 +71,14 @@ int Main(const Flags& flags) {
     output->kind = OutputSpec::Kind::kAggregator;
   }
   if (flags.check_config) return CheckConfig(flags, config);
+  if (flags.print_config) {
+    if (!config.ok()) {
+      std::fprintf(stderr, "%s\n", config.status().ToString().c_str());
+      return 1;
+    }
+    std::fputs(EncodeAgentConfigYaml(*config).c_str(), stdout);
+    return 0;
+  }
   if (!config.ok()) {
     std::fprintf(stderr, "silt-agent: %s\n", config.status().ToString().c_str());
     return 1;
@@ -98,6 +109,9 @@ int main(int argc, char** argv) {
   app.add_option("--config", flags.config_path, "agent.yaml to load")->required();
   app.add_flag("--check-config", flags.check_config,
                "validate the config, print the result and exit (0 valid, 1 invalid)");
+  app.add_flag("--print-config", flags.print_config,
+               "validate the config, print it with every default filled in and exit (0 valid, "
+               "1 invalid)");
   app.add_option("--output", flags.output,
                  "aggregator, jsonl:PATH, jsonl:- (stdout) or null [default: aggregator when the "
                  "config has an aggregator section, else jsonl:-]");
