@@ -64,8 +64,7 @@ void EmitTuning(const AgentConfig& c, YAML::Emitter* out) {
     << (c.discovery.method == WatchMethod::kPoll ? "poll" : "auto");
   y << YAML::Key << "rescan_interval" << YAML::Value << Duration(c.discovery.rescan_interval_ns);
   y << YAML::Key << "poll_interval" << YAML::Value << Duration(c.discovery.poll_interval_ns);
-  y << YAML::Key << "inotify_max_directories" << YAML::Value
-    << c.discovery.inotify_max_directories;
+  y << YAML::Key << "inotify_max_directories" << YAML::Value << c.discovery.inotify_max_directories;
   y << YAML::Key << "ignored_suffixes" << YAML::Value << c.discovery.ignored_suffixes;
   y << YAML::EndMap;
   y << YAML::Key << "read" << YAML::Value << YAML::BeginMap;
