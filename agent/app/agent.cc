@@ -201,8 +201,7 @@ Status Agent::BuildShipper() {
       positions_.get(), &clock_, timers_.get(), shipper_metrics_.get(),
       [this](const std::string& path) { return LabelsFor(path); }, logger_);
   log_.Info("shipping to the aggregator",
-            {{"address", aggregator.address}, {"tls", aggregator.tls.enabled},
-             {"agent_id", *id}});
+            {{"address", aggregator.address}, {"tls", aggregator.tls.enabled}, {"agent_id", *id}});
   return Status::Ok();
 }
 
@@ -220,8 +219,8 @@ Status Agent::BuildOutput() {
 
 void Agent::BuildTailing() {
   BatchSink* output = shipper_ != nullptr ? static_cast<BatchSink*>(shipper_.get())
-                      : jsonl_ != nullptr  ? static_cast<BatchSink*>(jsonl_.get())
-                                           : null_.get();
+                      : jsonl_ != nullptr ? static_cast<BatchSink*>(jsonl_.get())
+                                          : null_.get();
   durable_ = std::make_unique<DurableSourceSink>(positions_.get(), output);
   output = durable_.get();
   const bool any_multiline = std::any_of(multiline_rules_.begin(), multiline_rules_.end(),
@@ -237,6 +236,8 @@ void Agent::BuildTailing() {
   driver.read_interval_ns = config_.read.interval_ns;
   driver.linger_ns = config_.batch.linger_ns;
   driver.save_interval_ns = config_.positions.save_interval_ns;
+  // A failed sync stops the sink; AfterTailerCall, right after the save, then shuts down.
+  if (jsonl_ != nullptr) driver.before_save = [this] { jsonl_->Sync().IgnoreError(); };
   driver_ = std::make_unique<TailDriver>(&loop_, tailers_.get(), &clock_, logger_, driver,
                                          [this] { AfterTailerCall(); });
   Discovery::Options discovery;

@@ -97,6 +97,7 @@ void TailDriver::OnPathsChanged(const std::vector<std::string>& paths) {
 }
 
 Status TailDriver::SavePositions() {
+  if (options_.before_save) options_.before_save();
   files_opened_at_save_ = tailers_->files_opened();
   sources_at_save_ = tailers_->sources_started();
   Status status = tailers_->Flush(clock_->WallNanos());

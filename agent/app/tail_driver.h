@@ -37,6 +37,10 @@ class TailDriver final : public DiscoveryListener {
     int64_t read_interval_ns = 250'000'000;
     int64_t linger_ns = 100'000'000;
     int64_t save_interval_ns = 1'000'000'000;
+    // Called at the start of every positions save (timer, new sources, shutdown): where the
+    // output makes what it wrote durable and confirms it (JsonlSink::Sync), so the save that
+    // follows counts only durable lines. Empty: nothing.
+    std::function<void()> before_save;
   };
   using AfterCall = std::function<void()>;
 

@@ -73,6 +73,11 @@ Result<std::unique_ptr<JsonlSink>> JsonlSink::Open(const std::string& path,
   return std::make_unique<JsonlSink>(fd, true, path, positions, clock, std::move(labels));
 }
 
+bool JsonlSink::IsRegularFile(int fd) {
+  struct stat st;
+  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 JsonlSink::JsonlSink(int fd, bool owns_fd, std::string name, PositionsStore* positions,
                      const time::Clock* clock, LabelLookup labels)
     : fd_(fd),
@@ -80,7 +85,8 @@ JsonlSink::JsonlSink(int fd, bool owns_fd, std::string name, PositionsStore* pos
       name_(std::move(name)),
       positions_(positions),
       clock_(clock),
-      labels_(std::move(labels)) {}
+      labels_(std::move(labels)),
+      syncable_(IsRegularFile(fd)) {}
 
 JsonlSink::~JsonlSink() { Close().IgnoreError(); }  // the owner calls Close() to learn errors
 
@@ -100,6 +106,7 @@ void JsonlSink::Deliver(Batch batch) {
     if (chunk.lines.empty()) marks_.push_back({buffer_.size(), c, chunk.end_offset});
   }
   const size_t written = WriteBuffer();
+  if (written > 0) written_since_sync_ = true;
   ConfirmWritten(batch, written);
   ++stats_.batches;
   stats_.bytes += written;
@@ -165,7 +172,7 @@ void JsonlSink::ConfirmWritten(const Batch& batch, size_t written) {
   if (positions_ == nullptr) return;
   if (written == buffer_.size()) {
     for (const SourceChunk& chunk : batch.chunks) {
-      positions_->Confirm(chunk.source_id, chunk.start_offset, chunk.end_offset);
+      Confirm(chunk.source_id, chunk.start_offset, chunk.end_offset);
     }
     return;
   }
@@ -180,17 +187,43 @@ void JsonlSink::ConfirmWritten(const Batch& batch, size_t written) {
   for (size_t c = 0; c < batch.chunks.size(); ++c) {
     if (!any[c]) continue;
     const SourceChunk& chunk = batch.chunks[c];
-    positions_->Confirm(chunk.source_id, chunk.start_offset, ends[c]);
+    Confirm(chunk.source_id, chunk.start_offset, ends[c]);
   }
+}
+
+void JsonlSink::Confirm(uint64_t source_id, uint64_t start_offset, uint64_t end_offset) {
+  if (syncable_) {
+    unsynced_.push_back({source_id, start_offset, end_offset});
+  } else {
+    positions_->Confirm(source_id, start_offset, end_offset);
+  }
+}
+
+Status JsonlSink::SyncWritten() {
+  if (syncable_ && written_since_sync_ && ::fdatasync(fd_) != 0) {
+    Status failed = Status::FromErrno(errno, "fdatasync jsonl output " + name_);
+    ++stats_.write_errors;
+    unsynced_.clear();  // never confirmed: read again after a restart
+    if (status_.ok()) status_ = failed;
+    return failed;
+  }
+  written_since_sync_ = false;
+  for (const Unsynced& range : unsynced_) {
+    positions_->Confirm(range.source_id, range.start, range.end);
+  }
+  unsynced_.clear();
+  return Status::Ok();
+}
+
+Status JsonlSink::Sync() {
+  if (closed_) return status_;
+  return SyncWritten();
 }
 
 Status JsonlSink::Close() {
   if (closed_) return status_;
   closed_ = true;
-  struct stat st;
-  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && ::fdatasync(fd_) != 0 && status_.ok()) {
-    status_ = Status::FromErrno(errno, "fdatasync jsonl output " + name_);
-  }
+  SyncWritten().IgnoreError();  // kept in status_
   if (owns_fd_ && ::close(fd_) != 0 && status_.ok()) {
     status_ = Status::FromErrno(errno, "close jsonl output " + name_);
   }

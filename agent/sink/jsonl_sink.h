@@ -7,20 +7,23 @@
 //
 // (one line, keys in this order). `timestamp` is when the agent delivered the batch
 // (RFC3339Nano, UTC; every entry of a batch has the same one), `labels` the stream labels of the
-// watched path, `line` the entry's bytes (shared/json/json_string.h), `path` the watched path (for a rotated
-// file too: the stream it belongs to), `offset` where the entry starts in its file, `source` the
-// source id (16 hex digits) of the file incarnation. (source, offset) identifies an entry: after
-// an agent crash, entries delivered but not yet saved in the positions file are written again
-// with the same pair, which is how a reader (and the aggregator) drops the repeats.
+// watched path, `line` the entry's bytes (shared/json/json_string.h), `path` the watched path (for
+// a rotated file too: the stream it belongs to), `offset` where the entry starts in its file,
+// `source` the source id (16 hex digits) of the file incarnation. (source, offset) identifies an
+// entry: after an agent crash, entries delivered but not yet saved in the positions file are
+// written again with the same pair, which is how a reader (and the aggregator) drops the repeats.
 //
-// Delivery: a batch is written with write(2) (one call per batch where the OS takes it whole) and
-// every chunk is confirmed to the PositionsStore as soon as the write returns. There is no fsync
-// per batch: a write that returned is delivered as far as this process is concerned (a crash or
-// SIGKILL of the agent cannot lose it); a power loss can lose what the kernel had not written
-// back yet, while the positions may already count it as delivered. Close() fdatasyncs a regular
-// file. A failed write (disk full, closed pipe) stops the sink: the entries fully written before
-// the failure are confirmed, nothing after, the error is kept in status() and later batches are
-// dropped unconfirmed (the agent shuts down; after a restart they are read again).
+// Delivery: a batch is written with write(2) (one call per batch where the OS takes it whole).
+// Into a regular file, its chunks are confirmed to the PositionsStore only by the next Sync()
+// (or Close()), after an fdatasync: the agent calls Sync() right before each positions save, so
+// the positions file never counts a line that a power loss could still take from the output, at
+// the cost of one fdatasync per save (1 s by default), not one per batch. Into a pipe or a
+// terminal, which cannot be synced, every chunk is confirmed as soon as its write returns (a
+// crash or SIGKILL of the agent cannot lose a write that returned). A failed write (disk full,
+// closed pipe) stops the sink: the entries fully written before the failure are confirmed (for a
+// file, once synced), nothing after, the error is kept in status() and later batches are dropped
+// unconfirmed (the agent shuts down; after a restart they are read again). A failed fdatasync
+// stops the sink too and confirms nothing it covered.
 //
 // Thread-safety: not thread-safe; called on the loop thread.
 #pragma once
@@ -62,8 +65,14 @@ class JsonlSink final : public BatchSink {
   void Deliver(Batch batch) override;
   // OK, or the first write error (after which nothing more is written).
   const Status& status() const { return status_; }
-  // fdatasync (regular files only) and close when owned. Returns the first error of the sink's
-  // life, or of the sync/close. Idempotent.
+  // Makes the lines written so far durable and confirms them: fdatasync (skipped when nothing was
+  // written since the last one), then every chunk delivered since the last Sync is confirmed to
+  // the PositionsStore. Nothing to do for output that is not a regular file (its chunks are
+  // confirmed at once). A failed fdatasync confirms nothing, stops the sink and is returned (also
+  // in status()).
+  Status Sync();
+  // Sync, then close when owned. Returns the first error of the sink's life, or of the
+  // sync/close. Idempotent.
   Status Close();
 
   SinkStats stats() const { return stats_; }
@@ -82,6 +91,18 @@ class JsonlSink final : public BatchSink {
   // Writes buffer_; returns the bytes written (all of it unless status_ turned into an error).
   size_t WriteBuffer();
   void ConfirmWritten(const Batch& batch, size_t written);
+  // Confirms the range now (output that cannot be synced) or at the next Sync.
+  void Confirm(uint64_t source_id, uint64_t start_offset, uint64_t end_offset);
+  // The fdatasync and confirmations of Sync, also run by Close.
+  Status SyncWritten();
+  static bool IsRegularFile(int fd);
+
+  // A range delivered and written, waiting for the fdatasync that makes it durable.
+  struct Unsynced {
+    uint64_t source_id;
+    uint64_t start;
+    uint64_t end;
+  };
 
   int fd_;
   const bool owns_fd_;
@@ -89,6 +110,9 @@ class JsonlSink final : public BatchSink {
   PositionsStore* const positions_;
   const time::Clock* const clock_;
   LabelLookup labels_;
+  const bool syncable_;  // a regular file: confirmations wait for Sync
+  std::vector<Unsynced> unsynced_;
+  bool written_since_sync_ = false;
   std::unordered_map<std::string, std::string> labels_json_;
   std::string buffer_;
   std::vector<Mark> marks_;

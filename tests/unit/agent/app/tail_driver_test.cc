@@ -108,6 +108,27 @@ TEST_F(TailDriverTest, SaveTimerWritesConfirmedPositions) {
   EXPECT_TRUE(testing::RunUntil(&loop_, [&] { return Saved(8); }));
 }
 
+TEST_F(TailDriverTest, EveryPositionsSaveFirstLetsTheOutputSync) {
+  testing::WriteFile(dir_.Path("a.log"), "one\n");
+  int syncs = 0;
+  bool saved_before_first_sync = false;
+  TailDriver::Options options;
+  options.save_interval_ns = 10'000'000;
+  options.before_save = [&] {
+    if (syncs++ == 0) saved_before_first_sync = fs_.FileExists(dir_.Path("positions"));
+  };
+  Make(options);
+  driver_->OnRescan({dir_.Path("a.log")});  // a new source: saved at once
+  EXPECT_GE(syncs, 1);
+  EXPECT_TRUE(fs_.FileExists(dir_.Path("positions")));
+  EXPECT_FALSE(saved_before_first_sync);  // the output syncs before the file is written
+  const int after_rescan = syncs;
+  EXPECT_TRUE(testing::RunUntil(&loop_, [&] { return syncs >= after_rescan + 2; }));  // the timer
+  const int before_call = syncs;
+  ASSERT_TRUE(driver_->SavePositions().ok());  // and the final save at shutdown
+  EXPECT_EQ(syncs, before_call + 1);
+}
+
 TEST_F(TailDriverTest, TruncatedFileReadAgainAsANewSourceIsSavedAtOnce) {
   // The new source id must be in the positions file before the agent can die: a restarted agent
   // that does not know it reads the bytes again under another id, and they are stored twice.

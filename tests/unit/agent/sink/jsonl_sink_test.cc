@@ -5,17 +5,29 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "shared/fs/posix_file_system.h"
 #include "shared/time/fake_clock.h"
+#include "tests/support/syscall_refusal.h"
 #include "tests/support/temp_dir.h"
 
 namespace silt::agent {
 namespace {
 
 constexpr int64_t kWall = 1'700'000'000'123'000'000;
+
+// For the child processes of EXPECT_EXIT: the first thing that is wrong goes to stderr, exit 1.
+void ChildExpects(bool holds, const std::string& what) {
+  if (holds) return;
+  std::fprintf(stderr, "%s\n", what.c_str());
+  std::fflush(stderr);
+  std::_Exit(1);
+}
 
 SourceChunk Chunk(uint64_t source, std::string path, uint64_t start,
                   const std::vector<std::string>& texts) {
@@ -87,15 +99,77 @@ TEST_F(JsonlSinkTest, WritesOneJsonObjectPerEntry) {
             "\"0000000000000001\"}\n");
 }
 
-TEST_F(JsonlSinkTest, ConfirmsEveryChunkOnceWritten) {
+TEST_F(JsonlSinkTest, ChunksWrittenToAFileAreConfirmedOnlyOnceSynced) {
   auto sink = JsonlSink::Open(dir_.Path("out.jsonl"), &store_, &clock_, Labels());
   ASSERT_TRUE(sink.ok());
   (*sink)->Deliver(BatchOf(
       {Chunk(1, "/var/log/app.log", 0, {"a", "b"}), Chunk(2, "/var/log/app.log", 0, {"ccc"})}));
-  EXPECT_EQ(Offset(1), 4u);
-  EXPECT_EQ(Offset(2), 4u);
   EXPECT_EQ((*sink)->stats().entries, 3u);
   EXPECT_EQ((*sink)->stats().batches, 1u);
+  // Written, but a power loss could still take it: the positions must not count it yet.
+  EXPECT_NE(Output(), "");
+  EXPECT_EQ(Offset(1), 0u);
+  EXPECT_EQ(Offset(2), 0u);
+  ASSERT_TRUE((*sink)->Sync().ok());
+  EXPECT_EQ(Offset(1), 4u);
+  EXPECT_EQ(Offset(2), 4u);
+  // Later batches wait for the next Sync; one with nothing new to sync is a no-op.
+  (*sink)->Deliver(BatchOf({Chunk(1, "/var/log/app.log", 4, {"d"})}));
+  EXPECT_EQ(Offset(1), 4u);
+  ASSERT_TRUE((*sink)->Sync().ok());
+  EXPECT_EQ(Offset(1), 6u);
+  ASSERT_TRUE((*sink)->Sync().ok());
+  EXPECT_EQ(Offset(1), 6u);
+}
+
+TEST_F(JsonlSinkTest, CloseSyncsAndConfirmsWhatWasWritten) {
+  auto sink = JsonlSink::Open(dir_.Path("out.jsonl"), &store_, &clock_, Labels());
+  ASSERT_TRUE(sink.ok());
+  (*sink)->Deliver(BatchOf({Chunk(1, "/var/log/app.log", 0, {"a", "b"})}));
+  EXPECT_EQ(Offset(1), 0u);
+  ASSERT_TRUE((*sink)->Close().ok());
+  EXPECT_EQ(Offset(1), 4u);
+}
+
+TEST_F(JsonlSinkTest, OutputThatCannotBeSyncedIsConfirmedAsSoonAsWritten) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);  // a pipe holds the small batch without a reader
+  JsonlSink sink(fds[1], true, "pipe", &store_, &clock_, Labels());
+  sink.Deliver(BatchOf({Chunk(1, "/var/log/app.log", 0, {"a", "b"})}));
+  EXPECT_TRUE(sink.status().ok()) << sink.status();
+  EXPECT_EQ(Offset(1), 4u);
+  EXPECT_TRUE(sink.Sync().ok());
+  EXPECT_TRUE(sink.Close().ok());
+  ::close(fds[0]);
+}
+
+TEST_F(JsonlSinkTest, FailedFdatasyncConfirmsNothingAndStopsTheSink) {
+  if (const std::string why = silt::testing::SeccompUnavailable(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  const std::string path = dir_.Path("out.jsonl");
+  EXPECT_EXIT(
+      {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        ChildExpects(fd >= 0, "cannot open the output");
+        JsonlSink sink(fd, true, path, &store_, &clock_, Labels());
+        // The kernel refuses fdatasync on the output as a failing disk would.
+        const std::string refused =
+            silt::testing::RefuseSyscalls({.error = EIO, .fdatasync_fd = fd});
+        ChildExpects(refused.empty(), refused);
+        sink.Deliver(BatchOf({Chunk(1, "/var/log/app.log", 0, {"a", "b"})}));
+        ChildExpects(sink.status().ok(), "the write itself failed");
+        const Status synced = sink.Sync();
+        ChildExpects(!synced.ok(), "Sync succeeded although fdatasync was refused");
+        ChildExpects(synced.message().find("fdatasync jsonl output " + path) != std::string::npos,
+                     "the error does not name the call and the output: " + synced.ToString());
+        ChildExpects(!sink.status().ok(), "the sink goes on after a failed fdatasync");
+        ChildExpects(Offset(1) == 0, "lines that may not be durable were confirmed");
+        sink.Deliver(BatchOf({Chunk(2, "/var/log/app.log", 0, {"c"})}));
+        ChildExpects(!sink.Close().ok() && Offset(2) == 0, "the stopped sink confirmed more");
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST_F(JsonlSinkTest, ChunkOfSkippedBytesOnlyIsConfirmedWithoutOutput) {
@@ -106,6 +180,7 @@ TEST_F(JsonlSinkTest, ChunkOfSkippedBytesOnlyIsConfirmedWithoutOutput) {
   skipped.path = "/var/log/app.log";
   skipped.end_offset = 5000;
   (*sink)->Deliver(BatchOf({skipped}));
+  ASSERT_TRUE((*sink)->Sync().ok());
   EXPECT_EQ(Offset(1), 5000u);
   EXPECT_EQ(Output(), "");
 }

@@ -258,15 +258,7 @@ int DirectDescriptorOf(const std::string& path) {
   return -1;
 }
 
-// Why a seccomp filter cannot be installed here ("" when it can), found in a child process.
-std::string SeccompUnavailable() {
-  const pid_t child = ::fork();
-  if (child == 0) std::_Exit(silt::testing::RefuseSyscalls({.pwrite_fd = 1000}).empty() ? 0 : 1);
-  int status = 0;
-  if (child < 0 || ::waitpid(child, &status, 0) != child) return "fork failed";
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-  return "prctl(PR_SET_SECCOMP) is not permitted in this environment";
-}
+using silt::testing::SeccompUnavailable;
 
 TEST_F(PosixDirectWritableFileTest, DirectIoRefusedAtOpenGivesAPlainFileWithTheSameBytes) {
   if (const std::string why = SeccompUnavailable(); !why.empty()) GTEST_SKIP() << why;
