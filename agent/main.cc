@@ -71,28 +71,25 @@ int Main(const Flags& flags) {
     output->kind = OutputSpec::Kind::kAggregator;
   }
   if (flags.check_config) return CheckConfig(flags, config);
-  if (flags.print_config) {
-    if (!config.ok()) {
-      std::fprintf(stderr, "%s\n", config.status().ToString().c_str());
-      return 1;
-    }
-    std::fputs(EncodeAgentConfigYaml(*config).c_str(), stdout);
-    return 0;
-  }
   if (!config.ok()) {
-    std::fprintf(stderr, "silt-agent: %s\n", config.status().ToString().c_str());
+    std::fprintf(stderr, flags.print_config ? "%s\n" : "silt-agent: %s\n",
+                 config.status().ToString().c_str());
     return 1;
   }
-  log::LoggerOptions log_options;
-  log_options.min_level = config->log_level;
-  if (!flags.log_level.empty()) {
+  if (!flags.log_level.empty()) {  // the flag wins, also in what --print-config and /config show
     Result<log::Level> level = log::ParseLevel(flags.log_level);
     if (!level.ok()) {
       std::fprintf(stderr, "--log-level: %s\n", level.status().ToString().c_str());
       return 2;
     }
-    log_options.min_level = *level;
+    config->log_level = *level;
   }
+  if (flags.print_config) {
+    std::fputs(EncodeAgentConfigYaml(*config).c_str(), stdout);
+    return 0;
+  }
+  log::LoggerOptions log_options;
+  log_options.min_level = config->log_level;
   log::Logger logger(log_options);
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout pipe is a write error, not a silent death
   RaiseOpenFileLimit();

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <utility>
 
+#include "agent/config/agent_config_yaml.h"
 #include "agent/ship/agent_id.h"
 #include "shared/net/stream_connector.h"
 #include "shared/time/duration.h"
@@ -165,10 +166,10 @@ Status Agent::Build() {
   BuildTailing();
   SILT_ASSIGN_OR_RETURN(metrics_, SelfMetrics::Create(&registry_));
   if (!config_.status.metrics_listen.empty()) {
-    SILT_ASSIGN_OR_RETURN(metrics_endpoint_,
-                          MetricsEndpoint::Start(
-                              &loop_, config_.status.metrics_listen, &registry_,
-                              [this] { metrics_->Update(CollectStats()); }, logger_));
+    SILT_ASSIGN_OR_RETURN(metrics_endpoint_, MetricsEndpoint::Start(
+                                                 &loop_, config_.status.metrics_listen, &registry_,
+                                                 [this] { metrics_->Update(CollectStats()); },
+                                                 EncodeAgentConfigYaml(config_), logger_));
     log_.Info("serving metrics", {{"address", metrics_endpoint_->address()}, {"path", "/metrics"}});
   }
   return Status::Ok();

@@ -3,6 +3,8 @@
 //   GET /metrics   the Registry in the Prometheus text format (refreshed first, so a scrape sees
 //                  the counters of this moment)
 //   GET /ready     "ready" (200) once the agent runs
+//   GET /config    the effective agent.yaml, every default filled in and the token redacted
+//                  (what --print-config prints), as text/yaml
 // The HTTP server's own metrics (silt_agent_http_*) go to the same registry.
 //
 // Thread-safety: loop thread only; destroy it (or the agent) to close the port.
@@ -24,11 +26,13 @@ namespace silt::agent {
 class MetricsEndpoint {
  public:
   // Listens on `listen` ("host:port", host an IP literal, "[::1]:9745" for IPv6, port 0 picks
-  // one) on `loop`. `refresh` runs on the loop before each scrape. The pointers must outlive the
-  // endpoint. InvalidArgument for a malformed address, IOError naming it when it cannot be bound.
+  // one) on `loop`. `refresh` runs on the loop before each scrape; `config_yaml` is what /config
+  // serves. The pointers must outlive the endpoint. InvalidArgument for a malformed address,
+  // IOError naming it when it cannot be bound.
   static Result<std::unique_ptr<MetricsEndpoint>> Start(uv_loop_t* loop, const std::string& listen,
                                                         metrics::Registry* registry,
                                                         std::function<void()> refresh,
+                                                        std::string config_yaml,
                                                         log::Logger* logger);
 
   // "127.0.0.1:9745", with the port actually bound.

@@ -48,6 +48,28 @@ TEST_F(ConfigFlagsTest, PrintConfigShowsTheEffectiveConfigThatLoadsBack) {
   EXPECT_EQ(checked, again + ": OK (1 watches)\n");
 }
 
+TEST_F(ConfigFlagsTest, TheLogLevelFlagWinsInThePrintedConfig) {
+  const std::string config = Write("agent.yaml",
+                                   "log_level: warn\n"
+                                   "watches:\n"
+                                   "  - paths: [/var/log/*.log]\n"
+                                   "    labels: {job: varlog}\n");
+  std::string printed;
+  ASSERT_EQ(RunProgram({SILT_AGENT_BINARY, "--config", config, "--print-config"}, &printed), 0);
+  EXPECT_NE(printed.find("\nlog_level: warn\n"), std::string::npos) << printed;
+  ASSERT_EQ(
+      RunProgram({SILT_AGENT_BINARY, "--config", config, "--print-config", "--log-level", "debug"},
+                 &printed),
+      0);
+  EXPECT_NE(printed.find("\nlog_level: debug\n"), std::string::npos) << printed;
+  std::string refused;
+  EXPECT_EQ(
+      RunProgram({SILT_AGENT_BINARY, "--config", config, "--print-config", "--log-level", "loud"},
+                 &refused),
+      2);
+  EXPECT_NE(refused.find("--log-level"), std::string::npos) << refused;
+}
+
 TEST_F(ConfigFlagsTest, ABadConfigExitsOneWithEveryErrorAndPrintsNoConfig) {
   const std::string config = Write("agent.yaml",
                                    "positions: {save_interval: soon}\n"

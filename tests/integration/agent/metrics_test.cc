@@ -1,4 +1,5 @@
-// The optional metrics port: Prometheus text on /metrics with the agent's counters, /ready.
+// The optional metrics port: Prometheus text on /metrics with the agent's counters, /ready, and
+// /config with the effective agent.yaml.
 
 #include <gtest/gtest.h>
 
@@ -37,6 +38,14 @@ TEST(MetricsTest, MetricsPortServesTheSelfMetrics) {
       << metrics;
   EXPECT_NE(metrics.find("# TYPE silt_agent_rotations_total counter"), std::string::npos);
   EXPECT_NE(HttpGet(address, "/ready").find("\r\n\r\nready\n"), std::string::npos);
+  const std::string config = HttpGet(address, "/config");
+  EXPECT_NE(config.find("HTTP/1.1 200"), std::string::npos) << config;
+  EXPECT_NE(config.find("text/yaml"), std::string::npos) << config;
+  // What the file said, and the defaults it left out.
+  EXPECT_NE(config.find("  log_interval: 1s\n"), std::string::npos) << config;
+  EXPECT_NE(config.find("      - " + harness.LogPath("*.log") + "\n"), std::string::npos) << config;
+  EXPECT_NE(config.find("  max_open_rotated: 32\n"), std::string::npos) << config;
+  EXPECT_NE(config.find("  forget_after: 1d\n"), std::string::npos) << config;
   EXPECT_EQ(harness.Stop(), 0);
   EXPECT_TRUE(harness.ExactlyOnce());
 }
