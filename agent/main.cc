@@ -49,10 +49,18 @@ void RaiseOpenFileLimit() {
   }
 }
 
-int CheckConfig(const Flags& flags, const Result<AgentConfig>& config) {
+int CheckConfig(const Flags& flags, const Result<AgentConfig>& config, const OutputSpec& output) {
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.status().ToString().c_str());
     return 1;
+  }
+  // What the start would refuse: TLS files of the aggregator the agent would ship to.
+  if (output.kind == OutputSpec::Kind::kAggregator) {
+    Status tls = CheckTlsFiles(config->aggregator.value_or(AggregatorConfig{}));
+    if (!tls.ok()) {
+      std::fprintf(stderr, "%s: %s\n", flags.config_path.c_str(), tls.ToString().c_str());
+      return 1;
+    }
   }
   std::printf("%s: OK (%zu watches)\n", flags.config_path.c_str(), config->watches.size());
   return 0;
@@ -70,7 +78,7 @@ int Main(const Flags& flags) {
   if (config.ok() && flags.output.empty() && config->aggregator.has_value()) {
     output->kind = OutputSpec::Kind::kAggregator;
   }
-  if (flags.check_config) return CheckConfig(flags, config);
+  if (flags.check_config) return CheckConfig(flags, config, *output);
   if (!config.ok()) {
     std::fprintf(stderr, flags.print_config ? "%s\n" : "silt-agent: %s\n",
                  config.status().ToString().c_str());

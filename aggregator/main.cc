@@ -95,6 +95,8 @@ int Serve(const ServeFlags& flags) {
     return 0;
   }
   if (flags.check_config) {
+    // What the listeners would refuse at start: their certificates and keys.
+    if (Status tls = CheckTlsFiles(config); !tls.ok()) return Usage(tls.ToString());
     std::printf("%s: OK (data_dir %s, agent listener %s:%d%s)\n",
                 flags.config_path.empty() ? "defaults" : flags.config_path.c_str(),
                 config.data_dir.c_str(), config.agent_listener.listen.host.c_str(),

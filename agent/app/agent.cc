@@ -35,15 +35,7 @@ net::ConnectOptions ConnectOptionsFor(const AggregatorConfig& a) {
   connect.host = a.host;
   connect.port = a.port;
   connect.timeout = std::chrono::milliseconds(ToMillis(a.connect_timeout_ns));
-  if (a.tls.enabled) {
-    net::TlsClientOptions tls;
-    tls.ca_file = a.tls.ca_file;
-    tls.cert_file = a.tls.cert_file;
-    tls.key_file = a.tls.key_file;
-    tls.server_name = a.tls.server_name;
-    tls.min_version = a.tls.min_version;
-    connect.tls = tls;
-  }
+  if (a.tls.enabled) connect.tls = TlsClientOptionsOf(a);
   return connect;
 }
 
@@ -189,6 +181,9 @@ std::string Agent::OutputName() const {
 
 Status Agent::BuildShipper() {
   const AggregatorConfig aggregator = config_.aggregator.value_or(AggregatorConfig{});
+  // Each connection loads the TLS files again (so renewed certificates are picked up), but files
+  // that cannot load now stop the start rather than fail every connection attempt forever.
+  SILT_RETURN_IF_ERROR(CheckTlsFiles(aggregator));
   ShipperSink::Options options = ShipperOptionsFor(aggregator);
   Result<std::string> id = LoadOrCreateAgentId(&fs_, fs::ParentDir(config_.positions.file));
   if (!id.ok()) return id.status().WithContext("agent id (next to positions.file)");

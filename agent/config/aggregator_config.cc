@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
+
+#include "shared/net/tls_context.h"
 
 namespace silt::agent {
 namespace {
@@ -92,13 +95,32 @@ bool SplitHostPort(const std::string& address, std::string* host, int* port) {
   return true;
 }
 
+net::TlsClientOptions TlsClientOptionsOf(const AggregatorConfig& config) {
+  net::TlsClientOptions tls;
+  tls.ca_file = config.tls.ca_file;
+  tls.cert_file = config.tls.cert_file;
+  tls.key_file = config.tls.key_file;
+  tls.server_name = config.tls.server_name;
+  tls.min_version = config.tls.min_version;
+  return tls;
+}
+
+Status CheckTlsFiles(const AggregatorConfig& config) {
+  if (!config.tls.enabled) return Status::Ok();
+  Result<std::unique_ptr<net::TlsContext>> context =
+      net::TlsContext::ForClient(TlsClientOptionsOf(config));
+  return context.ok() ? Status::Ok() : context.status().WithContext("aggregator.tls");
+}
+
 void ReadAggregatorConfig(ObjectReader& r, std::string_view key,
                           std::optional<AggregatorConfig>* out) {
   AggregatorConfig c;
   const bool present = r.Object(key, [&](ObjectReader& a) {
     if (a.Optional("address", &c.address) && !SplitHostPort(c.address, &c.host, &c.port)) {
-      a.AddError("address", "expected host:port such as aggregator.example.com:7458 or "
-                            "[::1]:7458 (port 1-65535), got \"" + c.address + "\"");
+      a.AddError("address",
+                 "expected host:port such as aggregator.example.com:7458 or "
+                 "[::1]:7458 (port 1-65535), got \"" +
+                     c.address + "\"");
     }
     a.Optional("token", &c.token);
     ReadTls(a, &c.tls);

@@ -14,14 +14,15 @@
 
 #include "shared/config/object_reader.h"
 #include "shared/net/tls_options.h"
+#include "shared/status/status.h"
 
 namespace silt::agent {
 
 struct AggregatorConfig {
   struct Tls {
     bool enabled = true;
-    std::string ca_file;      // empty: the system trust store
-    std::string cert_file;    // client certificate (mutual TLS); with key_file
+    std::string ca_file;    // empty: the system trust store
+    std::string cert_file;  // client certificate (mutual TLS); with key_file
     std::string key_file;
     std::string server_name;  // empty: the host of `address`
     net::TlsVersion min_version = net::TlsVersion::kTls13;
@@ -32,15 +33,24 @@ struct AggregatorConfig {
   int port = 7458;
   std::string token;
   Tls tls;
-  int64_t batch_max_bytes = 1 << 20;                 // 1 MiB of entries per Batch frame
-  int64_t linger_ns = 100'000'000;                   // 100 ms
-  uint32_t max_inflight_batches = 8;                 // lowered by Welcome.max_inflight_batches
-  int64_t max_buffered_bytes = 16 << 20;             // 16 MiB: beyond it reading pauses
-  int64_t backoff_min_ns = 100'000'000;              // 100 ms
-  int64_t backoff_max_ns = 30'000'000'000;           // 30 s
-  int64_t connect_timeout_ns = 10'000'000'000;       // 10 s, connect plus TLS handshake
-  int64_t shutdown_timeout_ns = 5'000'000'000;       // 5 s waiting for acks at shutdown
+  int64_t batch_max_bytes = 1 << 20;            // 1 MiB of entries per Batch frame
+  int64_t linger_ns = 100'000'000;              // 100 ms
+  uint32_t max_inflight_batches = 8;            // lowered by Welcome.max_inflight_batches
+  int64_t max_buffered_bytes = 16 << 20;        // 16 MiB: beyond it reading pauses
+  int64_t backoff_min_ns = 100'000'000;         // 100 ms
+  int64_t backoff_max_ns = 30'000'000'000;      // 30 s
+  int64_t connect_timeout_ns = 10'000'000'000;  // 10 s, connect plus TLS handshake
+  int64_t shutdown_timeout_ns = 5'000'000'000;  // 5 s waiting for acks at shutdown
 };
+
+// The TLS client options of the section (meaningful when tls.enabled).
+net::TlsClientOptions TlsClientOptionsOf(const AggregatorConfig& config);
+// Loads the section's TLS files (CA, client certificate and key) as each connection does. OK when
+// TLS is off or they load; otherwise InvalidArgument naming the file ("aggregator.tls: TLS
+// ca_file \"/etc/silt/tls/ca.pem\": cannot read: No such file or directory"). The agent checks
+// this at start and in --check-config: a path that cannot work stops it there instead of leaving
+// it retrying the connection forever.
+Status CheckTlsFiles(const AggregatorConfig& config);
 
 // Splits "host:port" or "[v6]:port" into *host and *port. False when `address` is not one.
 bool SplitHostPort(const std::string& address, std::string* host, int* port);

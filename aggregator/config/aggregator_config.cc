@@ -7,6 +7,7 @@
 #include "shared/config/document.h"
 #include "shared/fs/posix_file_system.h"
 #include "shared/labels/validation.h"
+#include "shared/net/tls_context.h"
 #include "shared/time/clock.h"
 
 namespace silt::aggregator {
@@ -319,6 +320,20 @@ Result<AggregatorConfig> LoadAggregatorConfig(const std::string& path,
                                               config::LoadOptions options) {
   SILT_ASSIGN_OR_RETURN(config::Document doc, config::Document::LoadFile(path, std::move(options)));
   return ReadAggregatorConfig(doc);
+}
+
+Status CheckTlsFiles(const AggregatorConfig& config) {
+  const std::pair<const char*, const std::optional<net::TlsServerOptions>*> listeners[] = {
+      {"agent_listener.tls", &config.agent_listener.listen.tls},
+      {"syslog.tls", config.syslog.tcp_enabled ? &config.syslog.tcp.tls : nullptr},
+      {"http.tls", config.http.enabled ? &config.http.server.tls : nullptr},
+  };
+  for (const auto& [section, tls] : listeners) {
+    if (tls == nullptr || !tls->has_value()) continue;
+    Result<std::unique_ptr<net::TlsContext>> context = net::TlsContext::ForServer(**tls);
+    if (!context.ok()) return context.status().WithContext(section);
+  }
+  return Status::Ok();
 }
 
 Result<AggregatorConfig> ParseAggregatorConfig(std::string_view text, std::string name,

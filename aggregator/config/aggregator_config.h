@@ -75,6 +75,13 @@ Result<AggregatorConfig> LoadAggregatorConfig(const std::string& path,
 Result<AggregatorConfig> ParseAggregatorConfig(std::string_view text, std::string name,
                                                config::LoadOptions options = {});
 
+// Loads the TLS files (certificate, key, client CA) of every listener with TLS (agent_listener,
+// syslog, http), as starting that listener would. OK when they all load (or no listener has TLS);
+// otherwise InvalidArgument naming the section and the file ("agent_listener.tls: TLS cert_file
+// \"/etc/silt/tls/server.pem\": cannot read: No such file or directory"). --check-config runs it,
+// so what would stop the server at start is caught there.
+Status CheckTlsFiles(const AggregatorConfig& config);
+
 // Splits "host:port" or "[v6]:port" (port 0..65535). InvalidArgument with an example otherwise.
 Status ParseListenAddress(std::string_view address, std::string* host, int* port);
 

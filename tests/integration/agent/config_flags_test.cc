@@ -70,6 +70,37 @@ TEST_F(ConfigFlagsTest, TheLogLevelFlagWinsInThePrintedConfig) {
   EXPECT_NE(refused.find("--log-level"), std::string::npos) << refused;
 }
 
+TEST_F(ConfigFlagsTest, ATlsFileThatCannotLoadFailsTheCheckAndTheStart) {
+  const std::string missing = dir_.Path("tls/ca.pem");
+  const std::string config =
+      Write("agent.yaml", "positions: {file: " + dir_.Path("state/positions") +
+                              "}\n"
+                              "watches:\n"
+                              "  - paths: [" +
+                              dir_.Path("*.log") +
+                              "]\n"
+                              "    labels: {job: t}\n"
+                              "aggregator:\n"
+                              "  address: 127.0.0.1:1\n"
+                              "  tls: {ca_file: " +
+                              missing + "}\n");
+  const std::string named = "aggregator.tls: TLS ca_file \"" + missing + "\": cannot read";
+  std::string checked;
+  EXPECT_EQ(RunProgram({SILT_AGENT_BINARY, "--config", config, "--check-config"}, &checked), 1);
+  EXPECT_NE(checked.find(named), std::string::npos) << checked;
+  // The agent stops at once, saying why, instead of retrying the connection forever.
+  std::string started;
+  EXPECT_EQ(RunProgram({SILT_AGENT_BINARY, "--config", config}, &started), 1);
+  EXPECT_NE(started.find("msg=\"cannot start\""), std::string::npos) << started;
+  EXPECT_NE(started.find(missing), std::string::npos) << started;
+  // Writing jsonl instead, the aggregator section is not used and its files do not matter.
+  EXPECT_EQ(RunProgram({SILT_AGENT_BINARY, "--config", config, "--check-config", "--output",
+                        "jsonl:" + dir_.Path("out.jsonl")},
+                       &checked),
+            0)
+      << checked;
+}
+
 TEST_F(ConfigFlagsTest, ABadConfigExitsOneWithEveryErrorAndPrintsNoConfig) {
   const std::string config = Write("agent.yaml",
                                    "positions: {save_interval: soon}\n"

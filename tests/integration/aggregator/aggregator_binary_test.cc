@@ -85,5 +85,20 @@ TEST_F(AggregatorBinaryTest, BadConfigExitsWithUsageCode) {
       << output;
 }
 
+TEST_F(AggregatorBinaryTest, CheckConfigLoadsTheListenersTlsFiles) {
+  const std::string missing = dir_.Path("tls/server.pem");
+  std::ofstream(dir_.Path("tls.yaml"))
+      << "agent_listener:\n"
+         "  listen: 127.0.0.1:0\n"
+         "  tls: {cert_file: "
+      << missing << ", key_file: " << dir_.Path("tls/server.key") << "}\n";
+  std::string output;
+  EXPECT_EQ(
+      RunProgram({SILT_AGGREGATOR_BINARY, "--check-config", "--config", dir_.Path("tls.yaml")},
+                 &output),
+      2);
+  EXPECT_THAT(output, HasSubstr("agent_listener.tls: TLS cert_file \"" + missing + "\""));
+}
+
 }  // namespace
 }  // namespace silt
