@@ -106,7 +106,7 @@ void JsonlSink::Deliver(Batch batch) {
     if (chunk.lines.empty()) marks_.push_back({buffer_.size(), c, chunk.end_offset});
   }
   const size_t written = WriteBuffer();
-  if (written > 0) written_since_sync_ = true;
+  if (written > 0 && syncable_) written_since_sync_ = true;
   ConfirmWritten(batch, written);
   ++stats_.batches;
   stats_.bytes += written;
@@ -200,7 +200,7 @@ void JsonlSink::Confirm(uint64_t source_id, uint64_t start_offset, uint64_t end_
 }
 
 Status JsonlSink::SyncWritten() {
-  if (syncable_ && written_since_sync_ && ::fdatasync(fd_) != 0) {
+  if (written_since_sync_ && ::fdatasync(fd_) != 0) {
     Status failed = Status::FromErrno(errno, "fdatasync jsonl output " + name_);
     ++stats_.write_errors;
     unsynced_.clear();  // never confirmed: read again after a restart

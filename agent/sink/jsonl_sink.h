@@ -112,7 +112,7 @@ class JsonlSink final : public BatchSink {
   LabelLookup labels_;
   const bool syncable_;  // a regular file: confirmations wait for Sync
   std::vector<Unsynced> unsynced_;
-  bool written_since_sync_ = false;
+  bool written_since_sync_ = false;  // bytes went into the file since the last fdatasync
   std::unordered_map<std::string, std::string> labels_json_;
   std::string buffer_;
   std::vector<Mark> marks_;

@@ -57,24 +57,17 @@ inline std::string RefuseSyscalls(const SyscallRefusal& refusal) {
     program.push_back(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, refusal.open_flags, 0, 1));
     program.push_back(BPF_STMT(BPF_RET | BPF_K, refuse));
   }
-  if (refusal.pwrite_fd >= 0) {
-    // nr == pwrite64 && fd == pwrite_fd -> refuse
+  // nr == `nr` && first argument (the descriptor) == fd -> refuse
+  auto refuse_on_fd = [&](uint32_t nr, int fd) {
+    if (fd < 0) return;
     program.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kNr));
-    program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pwrite64, 0, 3));
+    program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 3));
     program.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg(0)));
-    program.push_back(
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(refusal.pwrite_fd), 0, 1));
+    program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(fd), 0, 1));
     program.push_back(BPF_STMT(BPF_RET | BPF_K, refuse));
-  }
-  if (refusal.fdatasync_fd >= 0) {
-    // nr == fdatasync && fd == fdatasync_fd -> refuse
-    program.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kNr));
-    program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fdatasync, 0, 3));
-    program.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg(0)));
-    program.push_back(
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(refusal.fdatasync_fd), 0, 1));
-    program.push_back(BPF_STMT(BPF_RET | BPF_K, refuse));
-  }
+  };
+  refuse_on_fd(__NR_pwrite64, refusal.pwrite_fd);
+  refuse_on_fd(__NR_fdatasync, refusal.fdatasync_fd);
   program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
   sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {

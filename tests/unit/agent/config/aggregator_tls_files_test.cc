@@ -10,22 +10,7 @@
 namespace silt::agent {
 namespace {
 
-class AggregatorTlsFilesTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    certs_ = new silt::testing::TestCerts();
-    Status generated = certs_->Generate();
-    ASSERT_TRUE(generated.ok()) << generated;
-  }
-  static void TearDownTestSuite() {
-    delete certs_;
-    certs_ = nullptr;
-  }
-
-  static silt::testing::TestCerts* certs_;
-};
-
-silt::testing::TestCerts* AggregatorTlsFilesTest::certs_ = nullptr;
+class AggregatorTlsFilesTest : public silt::testing::TestCertsSuite {};
 
 TEST_F(AggregatorTlsFilesTest, FilesThatLoadPass) {
   AggregatorConfig config;

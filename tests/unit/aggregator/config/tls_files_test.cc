@@ -10,29 +10,15 @@
 namespace silt::aggregator {
 namespace {
 
-class TlsFilesTest : public ::testing::Test {
+class TlsFilesTest : public silt::testing::TestCertsSuite {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = new silt::testing::TestCerts();
-    Status generated = certs_->Generate();
-    ASSERT_TRUE(generated.ok()) << generated;
-  }
-  static void TearDownTestSuite() {
-    delete certs_;
-    certs_ = nullptr;
-  }
-
   static net::TlsServerOptions ServerTls() {
     net::TlsServerOptions tls;
     tls.cert_file = certs_->server_cert();
     tls.key_file = certs_->server_key();
     return tls;
   }
-
-  static silt::testing::TestCerts* certs_;
 };
-
-silt::testing::TestCerts* TlsFilesTest::certs_ = nullptr;
 
 TEST_F(TlsFilesTest, EveryListenerWithFilesThatLoadPasses) {
   AggregatorConfig config;
