@@ -93,7 +93,7 @@ bool HasAvx2() {
 }
 #endif
 
-// The offset in block.data() of entry i's line.
+// The offset in block.data() (and block.line_bytes()) of entry i's line.
 size_t LineStart(const ChunkBlock& block, const char* base, size_t i) {
   return static_cast<size_t>(block.line(i).data() - base);
 }
@@ -102,7 +102,7 @@ size_t LineStart(const ChunkBlock& block, const char* base, size_t i) {
 // order, so the entry search only moves forward.
 void MarkLiteral(const ChunkBlock& block, std::string_view literal, std::vector<uint8_t>* marks) {
   const LiteralFinder finder(literal);
-  const std::string_view data = block.data();
+  const std::string_view data = block.line_bytes();  // lines at their offsets in block.data()
   const char* const base = data.data();
   const size_t n = block.size();
   size_t pos = 0;    // where the next search starts

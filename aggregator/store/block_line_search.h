@@ -1,8 +1,9 @@
 // Block-wide line search: finds the entries of a ChunkBlock whose line contains a literal with
-// one memmem pass over the whole decompressed block (as grep searches its buffer) instead of
-// one search per line. Each hit is mapped back to the entry whose line bytes hold it; a hit that
-// starts in, or runs into, the bytes between lines (varint headers, structured metadata) or the
-// next line is not a match of any line, and the search goes on one byte after it.
+// one memmem pass over the block's line bytes (ChunkBlock::line_bytes: its lines back to back,
+// as grep searches its buffer) instead of one search per line. Each hit is mapped back to the
+// entry whose line bytes hold it; a hit that runs into the next line (or, in a version 1 block,
+// starts in or runs into the headers and metadata between lines) is not a match of any line, and
+// the search goes on one byte after it.
 //
 // FindLiteral is the search both use: on x86-64 CPUs with AVX2 it tests 32 positions at a time
 // for two bytes of the literal (its first and last, or two rare bytes far apart when an end is a

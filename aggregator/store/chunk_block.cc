@@ -69,22 +69,102 @@ const char* SkipMetadata(const char* p, const char* end, uint64_t count) {
 }  // namespace
 
 Result<std::shared_ptr<const ChunkBlock>> ChunkBlock::Parse(std::string data,
-                                                            const BlockInfo& info) {
+                                                            const BlockInfo& info,
+                                                            uint8_t version) {
   auto copy = std::make_unique_for_overwrite<char[]>(data.size());
   std::memcpy(copy.get(), data.data(), data.size());
-  return Parse(std::move(copy), data.size(), info);
+  return Parse(std::move(copy), data.size(), info, version);
 }
 
 Result<std::shared_ptr<const ChunkBlock>> ChunkBlock::Parse(std::unique_ptr<char[]> data,
-                                                            size_t size, const BlockInfo& info) {
+                                                            size_t size, const BlockInfo& info,
+                                                            uint8_t version) {
   std::shared_ptr<ChunkBlock> block(new ChunkBlock());
   block->data_ = std::move(data);
   block->data_size_ = size;
-  SILT_RETURN_IF_ERROR(block->ParseEntries(info));
+  SILT_RETURN_IF_ERROR(version == 1 ? block->ParseInterleavedEntries(info)
+                                    : block->ParseEntries(info));
   return std::shared_ptr<const ChunkBlock>(std::move(block));
 }
 
+std::string_view ChunkBlock::LineBytes(std::string_view block, uint8_t version) {
+  if (version == 1 || block.size() < kBlockTrailerSize) return block;
+  const size_t before_trailer = block.size() - kBlockTrailerSize;
+  const uint64_t headers_size = DecodeFixed(block.data() + before_trailer, 4);
+  if (headers_size > before_trailer) return block;
+  return block.substr(0, before_trailer - headers_size);
+}
+
 Status ChunkBlock::ParseEntries(const BlockInfo& info) {
+  const char* const base = data_.get();
+  if (data_size_ < kBlockTrailerSize) {
+    return EntryError(0, 0, "block of " + std::to_string(data_size_) +
+                                " bytes is shorter than its 4-byte trailer");
+  }
+  const size_t before_trailer = data_size_ - kBlockTrailerSize;
+  const uint64_t headers_size = DecodeFixed(base + before_trailer, 4);
+  if (headers_size > before_trailer) {
+    return EntryError(0, before_trailer,
+                      "the trailer's headers size " + std::to_string(headers_size) +
+                          " exceeds the block's other " + std::to_string(before_trailer) +
+                          " bytes");
+  }
+  line_bytes_size_ = before_trailer - headers_size;
+  const size_t lines_size = line_bytes_size_;
+  // The headers: a few bytes per entry, read in one pass that never touches the lines.
+  const char* p = base + lines_size;
+  const char* const end = base + before_trailer;
+  // Each header takes at least 3 bytes, so a corrupt count cannot make us reserve much.
+  entries_.reserve(std::min<size_t>(info.entry_count, headers_size / 3));
+  if (info.min_ts > info.max_ts) return EntryError(0, 0, "block time range is inverted");
+  // Unsigned arithmetic: max_ts - min_ts may exceed INT64_MAX.
+  uint64_t ts = static_cast<uint64_t>(info.min_ts);
+  const uint64_t max_ts = static_cast<uint64_t>(info.max_ts);
+  size_t line_offset = 0;
+  for (uint32_t i = 0; i < info.entry_count; ++i) {
+    const size_t at = static_cast<size_t>(p - base);
+    uint64_t delta, line_size, metadata_count;
+    p = DecodeVarint(p, end, &delta);
+    if (p != nullptr) p = DecodeShortVarint(p, end, &line_size);
+    const char* const metadata = p;
+    if (p != nullptr) p = DecodeVarint(p, end, &metadata_count);
+    if (p == nullptr) return EntryError(i, at, "truncated header");
+    if (line_size > lines_size - line_offset) {
+      return EntryError(i, at, "line of " + std::to_string(line_size) +
+                                   " bytes runs past the block's lines");
+    }
+    if (delta > max_ts - ts || (i == 0 && delta != 0)) {
+      return EntryError(i, at, "timestamp outside the block's time range");
+    }
+    ts += delta;
+    if (metadata_count != 0) {
+      if (metadata_count > static_cast<size_t>(end - p) / 2) {
+        return EntryError(i, at, "bad structured metadata count");
+      }
+      p = SkipMetadata(p, end, metadata_count);
+      if (p == nullptr) return EntryError(i, at, "truncated structured metadata");
+    }
+    entries_.push_back(EntryRef{static_cast<int64_t>(ts), static_cast<uint32_t>(line_offset),
+                                static_cast<uint32_t>(line_size),
+                                static_cast<uint32_t>(metadata - base),
+                                static_cast<uint32_t>(metadata_count)});
+    line_offset += line_size;
+  }
+  const size_t parsed = static_cast<size_t>(p - base);
+  if (p != end) return EntryError(info.entry_count, parsed, "extra bytes after the last header");
+  if (line_offset != lines_size) {
+    return EntryError(info.entry_count, line_offset,
+                      std::to_string(lines_size - line_offset) +
+                          " bytes of lines that no header accounts for");
+  }
+  if (entries_.empty() || ts != max_ts) {
+    return EntryError(info.entry_count, parsed, "last timestamp is not the block's");
+  }
+  return Status::Ok();
+}
+
+Status ChunkBlock::ParseInterleavedEntries(const BlockInfo& info) {
+  line_bytes_size_ = data_size_;
   const char* const base = data_.get();
   const char* p = base;
   const char* const end = base + data_size_;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aggregator/store/chunk_format.h"
 #include "aggregator/store/chunk_layout.h"
 #include "shared/labels/label_set.h"
 #include "shared/status/result.h"
@@ -29,14 +30,21 @@ enum class Direction {
 
 class ChunkBlock {
  public:
-  // Parses the decompressed entries of the block `info` describes. Corruption (naming the entry
-  // index and byte offset) when the bytes do not hold exactly info.entry_count well-formed
-  // entries in timestamp order spanning exactly [info.min_ts, info.max_ts].
-  static Result<std::shared_ptr<const ChunkBlock>> Parse(std::string data, const BlockInfo& info);
+  // Parses the decompressed entries of the block `info` describes, laid out as chunk format
+  // `version` lays them out (chunk_format.h "block"). Corruption (naming the entry index and
+  // byte offset) when the bytes do not hold exactly info.entry_count well-formed entries in
+  // timestamp order spanning exactly [info.min_ts, info.max_ts].
+  static Result<std::shared_ptr<const ChunkBlock>> Parse(std::string data, const BlockInfo& info,
+                                                         uint8_t version = kChunkFormatVersion);
   // As above, taking ownership of `size` bytes at `data` (e.g. from
   // std::make_unique_for_overwrite<char[]>) without copying them.
   static Result<std::shared_ptr<const ChunkBlock>> Parse(std::unique_ptr<char[]> data, size_t size,
-                                                         const BlockInfo& info);
+                                                         const BlockInfo& info,
+                                                         uint8_t version = kChunkFormatVersion);
+  // The part of a decompressed block of format `version` that holds its lines: in version 2
+  // every line back to back, which a literal search can scan without meeting a header; in
+  // version 1 (or a block too short for its trailer, which Parse refuses) all of `block`.
+  static std::string_view LineBytes(std::string_view block, uint8_t version);
 
   size_t size() const { return entries_.size(); }
   // Accessors take an index < size(). Views point into this block and live as long as it.
@@ -45,9 +53,10 @@ class ChunkBlock {
     return data().substr(entries_[i].line_offset, entries_[i].line_size);
   }
   size_t line_size(size_t i) const { return entries_[i].line_size; }
-  // The whole decompressed block (docs/formats/chunk.md "Blocks"): every entry's header, line
-  // and structured metadata, back to back.
+  // The whole decompressed block (docs/formats/chunk.md "Blocks").
   std::string_view data() const { return std::string_view(data_.get(), data_size_); }
+  // LineBytes(data(), version): every line's bytes are inside it, at their offsets in data().
+  std::string_view line_bytes() const { return std::string_view(data_.get(), line_bytes_size_); }
   size_t metadata_count(size_t i) const { return entries_[i].metadata_count; }
   // Appends the structured metadata pairs of entry `i`, in the order they were written.
   void AppendMetadata(size_t i, std::vector<labels::LabelView>* out) const;
@@ -76,11 +85,15 @@ class ChunkBlock {
   };
 
   ChunkBlock() = default;
+  // Version 2: the lines, then the headers, then their size.
   Status ParseEntries(const BlockInfo& info);
+  // Version 1: each entry's header, line and metadata in turn.
+  Status ParseInterleavedEntries(const BlockInfo& info);
   size_t SumMetadataBytes(size_t i) const;
 
   std::unique_ptr<char[]> data_;
   size_t data_size_ = 0;
+  size_t line_bytes_size_ = 0;
   std::vector<EntryRef> entries_;
 };
 

@@ -30,7 +30,7 @@ void ChunkBlockBuilder::PutTimestamp(int64_t timestamp) {
   assert(empty() || timestamp >= max_ts_);
   if (empty()) min_ts_ = max_ts_ = timestamp;
   // Unsigned: the difference of two int64 may exceed INT64_MAX.
-  PutVarint64(static_cast<uint64_t>(timestamp) - static_cast<uint64_t>(max_ts_), &data_);
+  PutVarint64(static_cast<uint64_t>(timestamp) - static_cast<uint64_t>(max_ts_), &headers_);
   max_ts_ = timestamp;
   ++entry_count_;
 }
@@ -44,23 +44,42 @@ void ChunkBlockBuilder::AddTerms(std::string_view line,
 
 void ChunkBlockBuilder::Add(int64_t timestamp, std::string_view line,
                             std::span<const labels::LabelView> metadata) {
+  assert(!finished_);
   PutTimestamp(timestamp);
-  PutLengthPrefixed(line, &data_);
-  PutVarint64(metadata.size(), &data_);
+  PutVarint64(line.size(), &headers_);
+  PutVarint64(metadata.size(), &headers_);
   for (const labels::LabelView& pair : metadata) {
-    PutLengthPrefixed(pair.name, &data_);
-    PutLengthPrefixed(pair.value, &data_);
+    PutLengthPrefixed(pair.name, &headers_);
+    PutLengthPrefixed(pair.value, &headers_);
   }
+  lines_.append(line);
   AddTerms(line, metadata);
 }
 
 void ChunkBlockBuilder::AddEncoded(int64_t timestamp, std::string_view encoded,
                                    std::string_view line,
                                    std::span<const labels::LabelView> metadata) {
+  assert(!finished_);
   assert(EncodedSizeBound(encoded.size()) == EncodedSizeBound(line, metadata));
+  // `encoded` is the line's length, the line, then the metadata count and pairs: the line goes
+  // with the lines, the rest with the headers.
+  assert(line.data() >= encoded.data() && line.data() + line.size() <= encoded.data() + encoded.size());
   PutTimestamp(timestamp);
-  data_.append(encoded);
+  const size_t line_at = static_cast<size_t>(line.data() - encoded.data());
+  headers_.append(encoded.substr(0, line_at));
+  headers_.append(encoded.substr(line_at + line.size()));
+  lines_.append(line);
   AddTerms(line, metadata);
+}
+
+std::string_view ChunkBlockBuilder::Finish() {
+  if (!finished_) {
+    const size_t headers_size = headers_.size();
+    lines_.append(headers_);
+    PutFixed32(static_cast<uint32_t>(headers_size), &lines_);
+    finished_ = true;
+  }
+  return lines_;
 }
 
 void ChunkBlockBuilder::AppendBloom(double false_positive_rate, std::string* out) {
@@ -69,7 +88,9 @@ void ChunkBlockBuilder::AppendBloom(double false_positive_rate, std::string* out
 }
 
 void ChunkBlockBuilder::Reset() {
-  data_.clear();
+  lines_.clear();
+  headers_.clear();
+  finished_ = false;
   bloom_.Clear();
   entry_count_ = 0;
   min_ts_ = max_ts_ = 0;

@@ -1,6 +1,8 @@
-// ChunkBlockBuilder: encodes the entries of one block (chunk_format.h "entry") while collecting
-// their bloom terms (bloom::BlockBloomBuilder), then builds the block's bloom filter. The chunk
-// writer owns one and resets it after each block. Not thread-safe.
+// ChunkBlockBuilder: encodes the entries of one block (chunk_format.h "block": the lines back to
+// back, then every entry's header, then the headers' size) while collecting their bloom terms
+// (bloom::BlockBloomBuilder), then builds the block's bloom filter. Lines and headers grow in two
+// buffers; Finish joins them, copying only the headers. The chunk writer owns one and resets it
+// after each block. Not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +12,7 @@
 #include <string_view>
 
 #include "aggregator/bloom/block_bloom_builder.h"
+#include "aggregator/store/chunk_format.h"
 #include "shared/labels/label_set.h"
 
 namespace silt::store {
@@ -39,8 +42,13 @@ class ChunkBlockBuilder {
   uint32_t entry_count() const { return entry_count_; }
   int64_t min_ts() const { return min_ts_; }
   int64_t max_ts() const { return max_ts_; }
-  // The encoded entries so far.
-  std::string_view data() const { return data_; }
+  // The size of the block Finish would return now.
+  size_t size() const {
+    return finished_ ? lines_.size() : lines_.size() + headers_.size() + kBlockTrailerSize;
+  }
+  // The block's bytes (chunk_format.h "block"), valid until the next non-const call. No entry may
+  // be added after it, only AppendBloom and Reset.
+  std::string_view Finish();
 
   // Appends the serialized bloom filter of the terms of every entry added since the last Reset,
   // sized for their distinct count at `false_positive_rate`.
@@ -57,7 +65,9 @@ class ChunkBlockBuilder {
   void AddTerms(std::string_view line, std::span<const labels::LabelView> metadata);
 
   bool build_bloom_;
-  std::string data_;
+  std::string lines_;    // every line, back to back; Finish appends the headers to it
+  std::string headers_;  // every entry's header
+  bool finished_ = false;
   uint32_t entry_count_ = 0;
   int64_t min_ts_ = 0;
   int64_t max_ts_ = 0;

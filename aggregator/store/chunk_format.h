@@ -17,8 +17,11 @@
 //                u64 directory_size u64 directory_checksum u64 wal_seq_hi i64 min_ts i64 max_ts
 //                u64 entry_count u32 stream_count u32 block_count u32 version
 //                u64 footer_checksum "LOGS"
-//   entry (inside a decompressed block) := varint ts_delta varint line_length line-bytes
-//                varint metadata_count (varint name_length name varint value_length value)*
+//   block (decompressed, version 2) := line-bytes* entry-header* u32 headers_size
+//   entry-header := varint ts_delta varint line_length varint metadata_count
+//                (varint name_length name varint value_length value)*
+//   (version 1, still read: block := entry*, entry := varint ts_delta varint line_length
+//                line-bytes varint metadata_count (name, value)*)
 //
 // Everything here is constexpr; thread-safe.
 #pragma once
@@ -31,7 +34,10 @@
 namespace silt::store {
 
 inline constexpr std::string_view kChunkMagic = "LOGS";
-inline constexpr uint8_t kChunkFormatVersion = 1;
+// Written by this build. Version 2 stores a block's lines apart from their headers; version 1
+// (headers and lines interleaved) is still read.
+inline constexpr uint8_t kChunkFormatVersion = 2;
+inline constexpr uint8_t kOldestChunkFormatVersion = 1;
 
 // How a block's entry bytes are compressed. The value is the header's codec byte.
 enum class Codec : uint8_t {
@@ -84,5 +90,7 @@ inline constexpr size_t kMinChunkFileSize = kHeaderFixedSize + 1 + 4 + kFooterSi
 inline constexpr size_t kDefaultTargetBlockSize = 256 * 1024;
 // No block decompresses to more than this; a writer refuses an entry that would not fit.
 inline constexpr size_t kMaxBlockSize = 64 * 1024 * 1024;
+// A version 2 block ends with the u32 size of its entry headers.
+inline constexpr size_t kBlockTrailerSize = 4;
 
 }  // namespace silt::store

@@ -14,6 +14,11 @@ std::string At(std::string_view part, size_t offset) {
   return std::string(part) + " offset " + std::to_string(offset);
 }
 
+std::string ReadableVersions() {
+  return " (this build reads versions " + std::to_string(kOldestChunkFormatVersion) + " to " +
+         std::to_string(kChunkFormatVersion) + ")";
+}
+
 bool IsTenantByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == '-';
@@ -161,10 +166,11 @@ Result<ChunkHeader> DecodeHeader(std::string_view bytes) {
   header.partition_start = f.Next<int64_t>();
   header.partition_end = f.Next<int64_t>();
   auto tenant_length = f.Next<uint16_t>();
-  if (version != kChunkFormatVersion) {
+  if (version < kOldestChunkFormatVersion || version > kChunkFormatVersion) {
     return Status::Corruption(At("header", kHeaderVersionOffset) + ": unknown version " +
-                              std::to_string(version) + " (this build reads version 1)");
+                              std::to_string(version) + ReadableVersions());
   }
+  header.version = version;
   if (codec > kMaxCodec) {
     return Status::Corruption(At("header", kHeaderCodecOffset) + ": unknown codec " +
                               std::to_string(codec));
@@ -208,9 +214,9 @@ Result<ChunkFooter> DecodeFooter(std::string_view bytes) {
                               ": no \"LOGS\" magic at the end (truncated or not a chunk file)");
   }
   uint64_t version = DecodeFixed(bytes.data() + kFooterVersionOffset, 4);
-  if (version != kChunkFormatVersion) {
+  if (version < kOldestChunkFormatVersion || version > kChunkFormatVersion) {
     return Status::Corruption(At("footer", kFooterVersionOffset) + ": unknown version " +
-                              std::to_string(version) + " (this build reads version 1)");
+                              std::to_string(version) + ReadableVersions());
   }
   uint64_t stored = DecodeFixed(bytes.data() + kFooterChecksumOffset, 8);
   if (hash::Xxh3(bytes.substr(0, kFooterChecksumOffset)) != stored) {
@@ -218,6 +224,7 @@ Result<ChunkFooter> DecodeFooter(std::string_view bytes) {
   }
   FixedFields fields(bytes.data());
   ChunkFooter f;
+  f.version = static_cast<uint8_t>(version);
   f.header_size = fields.Next<uint64_t>();
   f.header_checksum = fields.Next<uint64_t>();
   f.directory_offset = fields.Next<uint64_t>();

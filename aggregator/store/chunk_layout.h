@@ -27,6 +27,8 @@ struct ChunkHeader {
   // Entries have partition_start <= timestamp < partition_end.
   int64_t partition_start = kUnboundedPartitionStart;
   int64_t partition_end = kUnboundedPartitionEnd;
+  // The format version read (chunk_format.h); EncodeHeader always writes kChunkFormatVersion.
+  uint8_t version = kChunkFormatVersion;
 };
 
 // What a reader needs to pick a block without touching its bytes.
@@ -67,6 +69,8 @@ struct ChunkFooter {
   uint64_t entry_count = 0;
   uint32_t stream_count = 0;
   uint32_t block_count = 0;
+  // The format version read; EncodeFooter always writes kChunkFormatVersion.
+  uint8_t version = kChunkFormatVersion;
   friend bool operator==(const ChunkFooter&, const ChunkFooter&) = default;
 };
 

@@ -107,6 +107,11 @@ Status ChunkReader::LoadHeader() {
   }
   Result<ChunkHeader> header = DecodeHeader(bytes);
   if (!header.ok()) return header.status().WithContext("chunk " + path());
+  if (header->version != footer_.version) {
+    return Status::Corruption("chunk " + path() + ": header says format version " +
+                              std::to_string(header->version) + ", footer says " +
+                              std::to_string(footer_.version));
+  }
   header_ = std::move(header).value();
   return Status::Ok();
 }
@@ -202,10 +207,12 @@ Result<std::shared_ptr<const ChunkBlock>> ChunkReader::DecodeBlock(
   auto data = std::make_unique_for_overwrite<char[]>(info.uncompressed_size);
   SILT_RETURN_IF_ERROR(
       DecompressBlock(header_.codec, compressed, info.uncompressed_size, data.get()));
-  if (filter != nullptr && !(*filter)(std::string_view(data.get(), info.uncompressed_size))) {
+  if (filter != nullptr &&
+      !(*filter)(ChunkBlock::LineBytes(std::string_view(data.get(), info.uncompressed_size),
+                                       header_.version))) {
     return std::shared_ptr<const ChunkBlock>();
   }
-  return ChunkBlock::Parse(std::move(data), info.uncompressed_size, info);
+  return ChunkBlock::Parse(std::move(data), info.uncompressed_size, info, header_.version);
 }
 
 Result<std::shared_ptr<const ChunkBlock>> ChunkReader::ReadBlock(size_t stream_index,
@@ -220,7 +227,7 @@ Result<std::shared_ptr<const ChunkBlock>> ChunkReader::ReadBlock(
   if (options_.cache != nullptr) {
     if (auto cached = options_.cache->Lookup(file_id_, info.offset)) {
       Count(&ChunkReadCounters::block_cache_hits);
-      if (options.filter != nullptr && !(*options.filter)(cached->data())) {
+      if (options.filter != nullptr && !(*options.filter)(cached->line_bytes())) {
         Count(&ChunkReadCounters::blocks_rejected);
         return std::shared_ptr<const ChunkBlock>();
       }

@@ -49,10 +49,11 @@ struct ChunkReadCounters {
   std::atomic<uint64_t> corrupt_blooms{0};
 };
 
-// Sees a block's decompressed bytes (docs/formats/chunk.md "Blocks": entry headers, lines and
-// structured metadata back to back) before they are parsed; false means no entry of the block
-// is needed. Called on the reading thread; must not throw or keep the view.
-using DecompressedBlockFilter = std::function<bool(std::string_view block_bytes)>;
+// Sees the bytes of a decompressed block that hold its lines (ChunkBlock::LineBytes: every line
+// back to back, or in a version 1 chunk the whole block, headers and metadata included) before
+// they are parsed; false means no entry of the block is needed. Called on the reading thread;
+// must not throw or keep the view.
+using DecompressedBlockFilter = std::function<bool(std::string_view line_bytes)>;
 
 // How one ReadBlock call uses the cache and whether it may reject the block.
 struct BlockReadOptions {

@@ -118,7 +118,7 @@ Status ChunkWriter::CheckEntry(int64_t timestamp, size_t encoded_size) const {
                                    std::to_string(options_.partition_start) + ", " +
                                    std::to_string(options_.partition_end) + ")");
   }
-  if (encoded_size > kMaxBlockSize) {
+  if (encoded_size > kMaxBlockSize - kBlockTrailerSize) {
     return Status::InvalidArgument("chunk " + file_->path() + ": an entry of " +
                                    std::to_string(encoded_size) +
                                    " encoded bytes exceeds the 64 MiB block limit");
@@ -129,7 +129,7 @@ Status ChunkWriter::CheckEntry(int64_t timestamp, size_t encoded_size) const {
 Status ChunkWriter::PrepareAppend(int64_t timestamp, size_t encoded_size) {
   SILT_RETURN_IF_ERROR(CheckUsable("Append"));
   SILT_RETURN_IF_ERROR(CheckEntry(timestamp, encoded_size));
-  if (!builder_.empty() && builder_.data().size() + encoded_size > options_.target_block_size) {
+  if (!builder_.empty() && builder_.size() + encoded_size > options_.target_block_size) {
     SILT_RETURN_IF_ERROR(SealBlock());
   }
   return Status::Ok();
@@ -157,13 +157,14 @@ Status ChunkWriter::AppendEncoded(int64_t timestamp, std::string_view encoded,
 }
 
 Status ChunkWriter::SealBlock() {
+  const std::string_view data = builder_.Finish();
   BlockInfo block;
   block.offset = stats_.file_bytes;
-  block.uncompressed_size = static_cast<uint32_t>(builder_.data().size());
+  block.uncompressed_size = static_cast<uint32_t>(data.size());
   block.min_ts = builder_.min_ts();
   block.max_ts = builder_.max_ts();
   block.entry_count = builder_.entry_count();
-  Status compressed = compressor_.Compress(builder_.data(), &scratch_);
+  Status compressed = compressor_.Compress(data, &scratch_);
   if (!compressed.ok()) {
     io_status_ = std::move(compressed).WithContext("writing chunk " + file_->path());
     return io_status_;

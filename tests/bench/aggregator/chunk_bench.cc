@@ -307,7 +307,7 @@ void BM_BlockBuild(benchmark::State& state) {
   for (auto _ : state) {
     for (const std::vector<Line>& stream : data.lines) {
       for (const Line& line : stream) {
-        if (builder.data().size() + line.text.size() + 16 > kDefaultTargetBlockSize) {
+        if (builder.size() + line.text.size() + 16 > kDefaultTargetBlockSize) {
           if (blooms) builder.AppendBloom(bloom::kDefaultFalsePositiveRate, &bloom);
           builder.Reset();
           bloom.clear();

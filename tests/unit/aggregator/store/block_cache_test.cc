@@ -16,11 +16,11 @@ namespace {
 std::shared_ptr<const ChunkBlock> MakeBlock(size_t bytes) {
   ChunkBlockBuilder builder(false);
   builder.Add(1, std::string(bytes, 'x'), {});
-  BlockInfo info{.uncompressed_size = static_cast<uint32_t>(builder.data().size()),
+  BlockInfo info{.uncompressed_size = static_cast<uint32_t>(builder.Finish().size()),
                  .min_ts = 1,
                  .max_ts = 1,
                  .entry_count = 1};
-  auto block = ChunkBlock::Parse(std::string(builder.data()), info);
+  auto block = ChunkBlock::Parse(std::string(builder.Finish()), info);
   EXPECT_TRUE(block.ok()) << block.status();
   return *block;
 }

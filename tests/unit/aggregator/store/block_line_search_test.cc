@@ -23,8 +23,8 @@ std::shared_ptr<const ChunkBlock> Build(const std::vector<Entry>& entries) {
   info.min_ts = builder.min_ts();
   info.max_ts = builder.max_ts();
   info.entry_count = builder.entry_count();
-  info.uncompressed_size = static_cast<uint32_t>(builder.data().size());
-  auto block = ChunkBlock::Parse(std::string(builder.data()), info);
+  info.uncompressed_size = static_cast<uint32_t>(builder.Finish().size());
+  auto block = ChunkBlock::Parse(std::string(builder.Finish()), info);
   EXPECT_TRUE(block.ok()) << block.status();
   return *block;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aggregator/bloom/bloom_filter.h"
+#include "aggregator/store/binary_coding.h"
 #include "aggregator/store/chunk_block_builder.h"
 
 namespace silt::store {
@@ -14,13 +15,37 @@ namespace {
 struct Built {
   std::string data;
   BlockInfo info;
+  uint8_t version = kChunkFormatVersion;
 };
+
+// A version 2 block from its parts: the lines back to back, every entry's header, then the u32
+// size of the headers.
+std::string V2Block(std::string_view lines, std::string_view headers) {
+  std::string out(lines);
+  out.append(headers);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(headers.size() >> (8 * i)));
+  return out;
+}
+
+// The same entries as a version 1 block: each entry's header, line and metadata in turn.
+std::string V1Block(const std::vector<std::pair<int64_t, std::string>>& entries) {
+  std::string out;
+  int64_t previous = entries.empty() ? 0 : entries.front().first;
+  for (const auto& [ts, line] : entries) {
+    PutVarint64(static_cast<uint64_t>(ts - previous), &out);
+    PutVarint64(line.size(), &out);
+    out += line;
+    out += '\0';  // no metadata
+    previous = ts;
+  }
+  return out;
+}
 
 Built Build(const std::vector<std::pair<int64_t, std::string>>& entries) {
   ChunkBlockBuilder builder(/*build_bloom=*/false);
   for (const auto& [ts, line] : entries) builder.Add(ts, line, {});
   Built built;
-  built.data = std::string(builder.data());
+  built.data = std::string(builder.Finish());
   built.info.min_ts = builder.min_ts();
   built.info.max_ts = builder.max_ts();
   built.info.entry_count = builder.entry_count();
@@ -29,7 +54,7 @@ Built Build(const std::vector<std::pair<int64_t, std::string>>& entries) {
 }
 
 std::shared_ptr<const ChunkBlock> Parse(const Built& built) {
-  auto block = ChunkBlock::Parse(built.data, built.info);
+  auto block = ChunkBlock::Parse(built.data, built.info, built.version);
   EXPECT_TRUE(block.ok()) << block.status();
   return block.ok() ? *block : nullptr;
 }
@@ -95,11 +120,11 @@ TEST(ChunkBlockTest, MetadataRoundTrips) {
   std::vector<labels::LabelView> pairs = {{"trace_id", "abc"}, {"user", ""}, {"k", "v=w"}};
   builder.Add(5, "line one", pairs);
   builder.Add(6, "line two", {});
-  BlockInfo info{.uncompressed_size = static_cast<uint32_t>(builder.data().size()),
+  BlockInfo info{.uncompressed_size = static_cast<uint32_t>(builder.Finish().size()),
                  .min_ts = 5,
                  .max_ts = 6,
                  .entry_count = 2};
-  auto block = ChunkBlock::Parse(std::string(builder.data()), info);
+  auto block = ChunkBlock::Parse(std::string(builder.Finish()), info);
   ASSERT_TRUE(block.ok()) << block.status();
   std::vector<labels::LabelView> read;
   (*block)->AppendMetadata(0, &read);
@@ -112,10 +137,45 @@ TEST(ChunkBlockTest, EncodingIsDeltaVarintsAndLengthPrefixes) {
   ChunkBlockBuilder builder(false);
   builder.Add(1000, "ab", {});
   builder.Add(1300, "", std::vector<labels::LabelView>{{"k", "v"}});
-  EXPECT_EQ(builder.data(), std::string("\x00\x02"
-                                        "ab\x00"
-                                        "\xAC\x02\x00\x01\x01k\x01v",
-                                        13));
+  // The lines, then the headers (delta, length, metadata count and pairs), then their size.
+  EXPECT_EQ(builder.Finish(), std::string("ab"
+                                          "\x00\x02\x00"
+                                          "\xAC\x02\x00\x01\x01k\x01v"
+                                          "\x0B\x00\x00\x00",
+                                          17));
+  EXPECT_EQ(builder.size(), 17u);
+}
+
+TEST(ChunkBlockTest, LineBytesHoldEveryLineAndNothingElse) {
+  ChunkBlockBuilder builder(false);
+  builder.Add(1, "first", std::vector<labels::LabelView>{{"k", "v"}});
+  builder.Add(2, "", {});
+  builder.Add(3, "third", {});
+  const std::string data(builder.Finish());
+  EXPECT_EQ(ChunkBlock::LineBytes(data, kChunkFormatVersion), "firstthird");
+  EXPECT_EQ(ChunkBlock::LineBytes(data, 1), data);  // version 1: the whole block
+  auto block = ChunkBlock::Parse(data, BlockInfo{.min_ts = 1, .max_ts = 3, .entry_count = 3});
+  ASSERT_TRUE(block.ok()) << block.status();
+  EXPECT_EQ((*block)->line_bytes(), "firstthird");
+  EXPECT_EQ((*block)->line(2).data(), (*block)->data().data() + 5);
+  // A trailer that does not fit leaves the whole block (Parse refuses it).
+  const std::string_view bad_trailer("ab\xFF\x00\x00\x00", 6);
+  EXPECT_EQ(ChunkBlock::LineBytes(bad_trailer, kChunkFormatVersion), bad_trailer);
+  EXPECT_EQ(ChunkBlock::LineBytes("ab", kChunkFormatVersion), "ab");
+}
+
+TEST(ChunkBlockTest, VersionOneBlocksAreStillRead) {
+  // Written before lines and headers were stored apart: each header before its line.
+  Built built{V1Block(kEntries), BlockInfo{.min_ts = 100, .max_ts = 120, .entry_count = 7}, 1};
+  auto block = Parse(built);
+  ASSERT_NE(block, nullptr);
+  EXPECT_EQ(Walk(ChunkBlockIterator(block, Direction::kForward)), "abcdefg");
+  EXPECT_EQ(block->timestamp(2), 105);
+  EXPECT_EQ(block->line_bytes(), block->data());
+  // The same bytes read as version 2 are refused, not misread.
+  built.version = kChunkFormatVersion;
+  EXPECT_EQ(ChunkBlock::Parse(built.data, built.info, built.version).status().code(),
+            StatusCode::kCorruption);
 }
 
 TEST(ChunkBlockTest, BloomHoldsTheTermsOfEveryEntry) {
@@ -137,25 +197,45 @@ TEST(ChunkBlockTest, BloomHoldsTheTermsOfEveryEntry) {
 }
 
 void ExpectCorrupt(const Built& built, std::string_view fragment) {
-  auto block = ChunkBlock::Parse(built.data, built.info);
+  auto block = ChunkBlock::Parse(built.data, built.info, built.version);
   ASSERT_EQ(block.status().code(), StatusCode::kCorruption);
   EXPECT_NE(block.status().message().find(fragment), std::string_view::npos) << block.status();
 }
 
 TEST(ChunkBlockTest, TruncatedEntriesAreCorruption) {
   Built built = Build(kEntries);
-  for (size_t size = 0; size < built.data.size(); ++size) {
-    Built cut = built;
-    cut.data.resize(size);
-    auto block = ChunkBlock::Parse(cut.data, cut.info);
-    EXPECT_EQ(block.status().code(), StatusCode::kCorruption) << size;
+  Built v1{V1Block(kEntries), built.info, 1};
+  for (const Built& whole : {built, v1}) {
+    for (size_t size = 0; size < whole.data.size(); ++size) {
+      Built cut = whole;
+      cut.data.resize(size);
+      auto block = ChunkBlock::Parse(cut.data, cut.info, cut.version);
+      EXPECT_EQ(block.status().code(), StatusCode::kCorruption) << size;
+    }
   }
 }
 
 TEST(ChunkBlockTest, ExtraBytesAreCorruption) {
-  Built built = Build(kEntries);
-  built.data += '\0';
-  ExpectCorrupt(built, "extra bytes");
+  const BlockInfo info{.min_ts = 5, .max_ts = 5, .entry_count = 1};
+  ExpectCorrupt(Built{V2Block("x", std::string("\x00\x01\x00\x00", 4)), info},
+                "extra bytes after the last header");
+  ExpectCorrupt(Built{V2Block("xyz", std::string("\x00\x01\x00", 3)), info},
+                "2 bytes of lines that no header accounts for");
+  Built v1 = Build(kEntries);
+  v1.data = V1Block(kEntries) + '\0';
+  v1.version = 1;
+  ExpectCorrupt(v1, "extra bytes");
+}
+
+TEST(ChunkBlockTest, TrailerThatDoesNotFitIsCorruption) {
+  const BlockInfo info{.min_ts = 5, .max_ts = 5, .entry_count = 1};
+  std::string data = V2Block("x", std::string("\x00\x01\x00", 3));
+  data[data.size() - 4] = 5;  // 5 bytes of headers in a block with 4 before its trailer
+  ExpectCorrupt(Built{data, info}, "exceeds the block's other 4 bytes");
+  ExpectCorrupt(Built{"abc", info}, "shorter than its 4-byte trailer");
+  // A header whose line runs past the lines.
+  ExpectCorrupt(Built{V2Block("x", std::string("\x00\x02\x00", 3)), info},
+                "runs past the block's lines");
 }
 
 TEST(ChunkBlockTest, TimestampBeyondTheBlockRangeIsCorruption) {
@@ -172,7 +252,7 @@ TEST(ChunkBlockTest, LastTimestampMustBeTheBlockMaximum) {
 
 TEST(ChunkBlockTest, FirstEntryMustStartAtTheBlockMinimum) {
   Built built = Build(kEntries);
-  built.data[0] = 5;  // the first delta, always 0 as written
+  built.data[7] = 5;  // after the 7 one-byte lines: the first delta, always 0 as written
   built.info.max_ts = 125;
   ExpectCorrupt(built, "entry 0");
 }
@@ -184,9 +264,10 @@ TEST(ChunkBlockTest, InvertedRangeIsCorruption) {
 }
 
 TEST(ChunkBlockTest, HugeMetadataCountIsCorruption) {
-  std::string data("\x00\x01x\xFF\xFF\xFF\x0F", 7);
-  Built built{data, BlockInfo{.min_ts = 1, .max_ts = 1, .entry_count = 1}};
-  ExpectCorrupt(built, "metadata count");
+  const BlockInfo info{.min_ts = 1, .max_ts = 1, .entry_count = 1};
+  ExpectCorrupt(Built{V2Block("x", std::string("\x00\x01\xFF\xFF\xFF\x0F", 6)), info},
+                "metadata count");
+  ExpectCorrupt(Built{std::string("\x00\x01x\xFF\xFF\xFF\x0F", 7), info, 1}, "metadata count");
 }
 
 TEST(ChunkBlockTest, MemoryBytesCountsDataAndIndex) {
@@ -216,11 +297,11 @@ TEST(ChunkBlockTest, MetadataBytesSumsNamesAndValues) {
   const std::vector<labels::LabelView> two = {{"pod", "p-1"}, {"trace", "abcdef"}};
   builder.Add(10, "with", two);
   builder.Add(11, "without", {});
-  BlockInfo info{.uncompressed_size = static_cast<uint32_t>(builder.data().size()),
+  BlockInfo info{.uncompressed_size = static_cast<uint32_t>(builder.Finish().size()),
                  .min_ts = 10,
                  .max_ts = 11,
                  .entry_count = 2};
-  auto block = ChunkBlock::Parse(std::string(builder.data()), info);
+  auto block = ChunkBlock::Parse(std::string(builder.Finish()), info);
   ASSERT_TRUE(block.ok()) << block.status();
   EXPECT_EQ((*block)->MetadataBytes(0), 3u + 3u + 5u + 6u);
   EXPECT_EQ((*block)->MetadataBytes(1), 0u);
@@ -241,34 +322,41 @@ TEST(ChunkBlockTest, ParsesLineLengthsAroundOneAndTwoVarintBytes) {
 
 TEST(ChunkBlockTest, NonMinimalTwoByteLengthIsRead) {
   // 0x81 0x00 encodes 1 in two bytes; the reader accepts it, as ByteReader does.
-  std::string data("\x00\x81\x00x\x00", 5);
-  Built built{data, BlockInfo{.min_ts = 7, .max_ts = 7, .entry_count = 1}};
-  auto block = Parse(built);
+  const BlockInfo info{.min_ts = 7, .max_ts = 7, .entry_count = 1};
+  auto block = Parse(Built{V2Block("x", std::string("\x00\x81\x00\x00", 4)), info});
   ASSERT_NE(block, nullptr);
   EXPECT_EQ(block->line(0), "x");
+  auto v1 = Parse(Built{std::string("\x00\x81\x00x\x00", 5), info, 1});
+  ASSERT_NE(v1, nullptr);
+  EXPECT_EQ(v1->line(0), "x");
 }
 
 TEST(ChunkBlockTest, OverlongOrOverflowingVarintIsCorruption) {
   // An 11-byte delta, a 10th byte above 1 (past 64 bits), and a 3-byte line length running
   // past the end of the block.
+  const BlockInfo info{.min_ts = 0, .max_ts = 0, .entry_count = 1};
   std::string overlong(10, '\x80');
   overlong += std::string("\x00\x00\x00", 3);
-  ExpectCorrupt(Built{overlong, BlockInfo{.min_ts = 0, .max_ts = 0, .entry_count = 1}},
-                "truncated");
+  ExpectCorrupt(Built{V2Block("", overlong), info}, "truncated header");
+  ExpectCorrupt(Built{overlong, info, 1}, "truncated");
   std::string overflow(9, '\xFF');
   overflow += std::string("\x02\x00\x00", 3);
-  ExpectCorrupt(Built{overflow, BlockInfo{.min_ts = 0, .max_ts = 0, .entry_count = 1}},
-                "truncated");
+  ExpectCorrupt(Built{V2Block("", overflow), info}, "truncated header");
+  ExpectCorrupt(Built{overflow, info, 1}, "truncated");
+  ExpectCorrupt(Built{V2Block(std::string(100, 'x'), std::string("\x00\xFF\xFF\x01\x00", 5)),
+                      info},
+                "line of 32767 bytes runs past the block's lines");
   std::string long_line("\x00\xFF\xFF\x01", 4);
   long_line += std::string(100, 'x');
-  ExpectCorrupt(Built{long_line, BlockInfo{.min_ts = 0, .max_ts = 0, .entry_count = 1}},
-                "truncated");
+  ExpectCorrupt(Built{long_line, info, 1}, "truncated");
 }
 
 TEST(ChunkBlockTest, TruncatedMetadataIsCorruption) {
   // One pair announced: the name "k" is there, the value's length says 5 bytes but 1 follows.
-  std::string data("\x00\x01x\x01\x01k\x05v", 8);
-  ExpectCorrupt(Built{data, BlockInfo{.min_ts = 3, .max_ts = 3, .entry_count = 1}},
+  const BlockInfo info{.min_ts = 3, .max_ts = 3, .entry_count = 1};
+  ExpectCorrupt(Built{V2Block("x", std::string("\x00\x01\x01\x01k\x05v", 7)), info},
+                "truncated structured metadata");
+  ExpectCorrupt(Built{std::string("\x00\x01x\x01\x01k\x05v", 8), info, 1},
                 "truncated structured metadata");
 }
 

@@ -34,8 +34,16 @@ TEST(ChunkLayoutTest, HeaderFieldsAreChecked) {
   bad[0] = 'X';
   ExpectHeaderCorruption(bad, "magic");
   bad = good;
-  bad[kHeaderVersionOffset] = 2;
-  ExpectHeaderCorruption(bad, "unknown version 2");
+  bad[kHeaderVersionOffset] = kChunkFormatVersion + 1;
+  ExpectHeaderCorruption(bad, "unknown version " + std::to_string(kChunkFormatVersion + 1) +
+                                  " (this build reads versions 1 to " +
+                                  std::to_string(kChunkFormatVersion) + ")");
+  bad[kHeaderVersionOffset] = 0;
+  ExpectHeaderCorruption(bad, "unknown version 0");
+  bad[kHeaderVersionOffset] = 1;  // the interleaved block layout, still read
+  auto old_version = DecodeHeader(bad);
+  ASSERT_TRUE(old_version.ok()) << old_version.status();
+  EXPECT_EQ(old_version->version, 1);
   bad = good;
   bad[kHeaderCodecOffset] = 9;
   ExpectHeaderCorruption(bad, "unknown codec 9");
