@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "aggregator/engine/storage_engine.h"
+#include "aggregator/store/chunk_format.h"
 #include "shared/fs/posix_file_system.h"
 #include "shared/labels/label_set.h"
 #include "shared/time/clock.h"
@@ -59,7 +60,8 @@ std::string ParamsText(const DataSetOptions& o) {
   out << "format=" << loggen::FormatName(g.format) << " seed=" << g.seed << " streams=" << g.streams
       << " line_size=" << g.line_size << " bytes=" << o.bytes << " start_ns=" << g.start_ns
       << " step_ns=" << g.step_ns << " jitter_ns=" << g.jitter_ns << " rare_token=" << g.rare_token
-      << " rare_token_rate=" << g.rare_token_rate;
+      << " rare_token_rate=" << g.rare_token_rate
+      << " chunk_format=" << static_cast<int>(store::kChunkFormatVersion);
   return out.str();
 }
 
