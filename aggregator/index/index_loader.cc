@@ -78,6 +78,34 @@ std::string Staleness(fs::FileSystem* fs, const std::string& dir, const Partitio
   return text;
 }
 
+// Empty when every chunk `index` lists as skipped still fails to open; otherwise names the first
+// that opens now. A chunk skipped by an older build that did not know its format version (after
+// a downgrade) reads again once a build that knows it starts, so it must rejoin the index.
+std::string SkippedChunkThatNowOpens(fs::FileSystem* fs, const std::string& dir,
+                                     const PartitionIndex& index,
+                                     store::ChunkReaderOptions reader_options) {
+  reader_options.counters = nullptr;  // a chunk still damaged was counted when it was skipped
+  for (const SkippedChunk& chunk : index.skipped_chunks()) {
+    Result<std::unique_ptr<fs::RandomAccessFile>> file =
+        fs->NewRandomAccessFile(fs::JoinPath(dir, chunk.file_name));
+    if (!file.ok()) continue;
+    Result<std::unique_ptr<store::ChunkReader>> reader =
+        store::ChunkReader::Open(file->get(), reader_options);
+    if (!reader.ok()) continue;
+    // A readable chunk of another tenant or partition stays skipped (a rebuild would skip it
+    // again, and every start would rebuild).
+    const store::ChunkHeader& header = (*reader)->header();
+    if (!index.chunks().empty() &&
+        (header.tenant != index.tenant() || header.partition_start != index.partition_start() ||
+         header.partition_end != index.partition_end())) {
+      continue;
+    }
+    return chunk.file_name + ", skipped when the index was built (" + chunk.reason +
+           "), now reads";
+  }
+  return "";
+}
+
 void Skip(const std::string& path, const Status& why, IndexLoadReport* report) {
   ++report->chunks_skipped;
   report->problems.push_back(path + ": " + why.ToString());
@@ -168,6 +196,10 @@ Result<LoadedIndex> LoadOrRebuild(fs::FileSystem* fs, const std::string& partiti
   if (stored.ok()) {
     report.rebuild_detail =
         Staleness(fs, partition_dir, *stored, files, options.verify_chunk_footers);
+    if (report.rebuild_detail.empty()) {
+      report.rebuild_detail =
+          SkippedChunkThatNowOpens(fs, partition_dir, *stored, options.reader);
+    }
     if (report.rebuild_detail.empty()) {
       report.chunks_indexed = stored->chunks().size();
       for (const SkippedChunk& chunk : stored->skipped_chunks()) {

@@ -1,5 +1,7 @@
 // Loading a partition's index at startup (or on first query): use `index.silt` when it is intact
-// and covers exactly the chunk files in the directory; otherwise rebuild it from the chunk files
+// and covers exactly the chunk files in the directory, and none of the chunks it records as
+// skipped opens and belongs now (after a downgrade and an upgrade, chunks an older build could not
+// read come back this way); otherwise rebuild it from the chunk files
 // alone, say why, and (by default) write the rebuilt index back. Chunk files that cannot be
 // indexed (corrupt, or of another tenant or partition) are reported, counted and skipped; every
 // other chunk is still indexed. RebuildIndex is `silt-aggregator rebuild-index`.
