@@ -27,6 +27,7 @@
 #include "aggregator/app/dump_command.h"
 #include "aggregator/app/ingest_command.h"
 #include "aggregator/app/query_command.h"
+#include "aggregator/app/rebuild_index_command.h"
 #include "aggregator/config/aggregator_config.h"
 #include "aggregator/config/aggregator_config_yaml.h"
 #include "shared/log/level.h"
@@ -197,6 +198,16 @@ void AddIngestFlags(CLI::App* cmd, IngestOptions* i, std::string* log_level) {
   cmd->add_option("--log-level", *log_level, "log level on stderr")->capture_default_str();
 }
 
+int RebuildIndex(const RebuildIndexOptions& options, const std::string& log_level) {
+  std::optional<log::Level> level = LevelFlag(log_level);
+  if (!level) return Usage("--log-level: expected debug, info, warn or error");
+  log::Logger logger(log::LoggerOptions{.min_level = *level});
+  ::signal(SIGPIPE, SIG_IGN);
+  Result<RebuildIndexReport> report = RunRebuildIndex(options, stdout, &logger);
+  if (!report.ok()) return ExitFor("rebuild-index", report.status());
+  return report->failed_partitions == 0 ? 0 : kExitRuntime;
+}
+
 }  // namespace
 }  // namespace silt::aggregator
 
@@ -207,6 +218,8 @@ int main(int argc, char** argv) {
   silt::aggregator::IngestOptions ingest;
   std::string query_log_level = "warn";
   std::string ingest_log_level = "warn";
+  silt::aggregator::RebuildIndexOptions rebuild;
+  std::string rebuild_log_level = "warn";
   CLI::App app{"silt-aggregator: receives, stores and serves logs"};
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", std::string("silt-aggregator ") + SILT_VERSION);
@@ -236,6 +249,12 @@ int main(int argc, char** argv) {
   CLI::App* ingest_cmd =
       app.add_subcommand("ingest", "store a Loki JSON push body from stdin in a data directory");
   silt::aggregator::AddIngestFlags(ingest_cmd, &ingest, &ingest_log_level);
+  CLI::App* rebuild_cmd = app.add_subcommand(
+      "rebuild-index", "rebuild every partition's index.silt from its chunk files (server stopped)");
+  rebuild_cmd->add_option("--data-dir", rebuild.data_dir, "the data directory")->required();
+  rebuild_cmd->add_option("--tenant", rebuild.tenant, "only this tenant [default: every tenant]");
+  rebuild_cmd->add_option("--log-level", rebuild_log_level, "log level on stderr")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -245,5 +264,6 @@ int main(int argc, char** argv) {
   if (dump_cmd->parsed()) return silt::aggregator::Dump(dump);
   if (query_cmd->parsed()) return silt::aggregator::Query(query, query_log_level);
   if (ingest_cmd->parsed()) return silt::aggregator::Ingest(ingest, ingest_log_level);
+  if (rebuild_cmd->parsed()) return silt::aggregator::RebuildIndex(rebuild, rebuild_log_level);
   return silt::aggregator::Serve(serve);
 }

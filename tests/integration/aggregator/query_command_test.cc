@@ -1,8 +1,10 @@
 // `silt-aggregator ingest` then `silt-aggregator query` on a temp data directory, through the
 // real binary: Loki push JSON in, Loki query_range / query JSON out (issue 6: log queries,
-// metric queries).
+// metric queries). Also `silt-aggregator rebuild-index` on such a directory (issue 3: indexes
+// rebuildable from chunk files alone).
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -389,7 +391,80 @@ TEST_F(QueryCommandTest, DirectoryInUseIsRefused) {
   EXPECT_EQ(Query(R"({job="api"})", {}, &out, &err), 1) << out << err;
   EXPECT_NE(err.find(Data()), std::string::npos) << err;
   EXPECT_EQ(Ingest(TwoStreams(), &out, &err), 1) << out << err;
+  std::string rebuilt;
+  EXPECT_EQ(Run({"rebuild-index", "--data-dir", Data()}, "", &rebuilt, &err), 1) << rebuilt << err;
+  EXPECT_NE(err.find("already held by process"), std::string::npos) << err;
   EXPECT_TRUE((*held)->Close().ok());
+}
+
+// The partition directory of tenant `fake` under `data` (TwoStreams' entries are nanoseconds
+// apart, so they share one).
+std::string OnlyPartitionDir(const std::string& data) {
+  fs::PosixFileSystem fs;
+  const std::string tenant_dir = data + "/tenants/fake";
+  auto partitions = fs.ListDir(tenant_dir);
+  EXPECT_TRUE(partitions.ok() && !partitions->empty());
+  std::sort(partitions->begin(), partitions->end());
+  return tenant_dir + "/" + partitions->front();
+}
+
+TEST_F(QueryCommandTest, RebuildIndexWritesEveryPartitionsIndexFromTheChunkFiles) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err, {"--flush"}), 0) << out << err;
+  const std::string partition = OnlyPartitionDir(Data());
+  const std::string index = partition + "/index.silt";
+  fs::PosixFileSystem fs;
+  ASSERT_TRUE(fs.FileExists(index));
+  ASSERT_TRUE(fs.WriteFileAtomically(index, "not an index").ok());  // damaged by hand
+  ASSERT_EQ(Run({"rebuild-index", "--data-dir", Data()}, "", &out, &err), 0) << out << err;
+  const std::string name = "fake/" + partition.substr(partition.rfind('/') + 1);
+  EXPECT_NE(out.find(name + ": 1 chunk files, 1 indexed, 0 skipped\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" partitions rebuilt, 0 failed;"), std::string::npos) << out;
+  EXPECT_NE(*fs.ReadFileToString(index), "not an index");
+  ASSERT_EQ(Query(R"({job="db"})", {"--direction", "forward"}, &out, &err), 0) << out << err;
+  EXPECT_EQ(Rows(out), (std::vector<std::string>{R"({"job":"db"}|2|slow query error)",
+                                                 R"({"job":"db"}|4|vacuum done)"}));
+}
+
+TEST_F(QueryCommandTest, RebuildIndexListsDamagedChunksAndIndexesTheRest) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err, {"--flush"}), 0) << out << err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err, {"--flush"}), 0) << out << err;
+  const std::string partition = OnlyPartitionDir(Data());
+  fs::PosixFileSystem fs;
+  auto names = fs.ListDir(partition);
+  ASSERT_TRUE(names.ok());
+  std::vector<std::string> chunks;
+  for (const std::string& n : *names) {
+    if (n.starts_with("chunk-")) chunks.push_back(n);
+  }
+  ASSERT_EQ(chunks.size(), 2u) << out;
+  std::sort(chunks.begin(), chunks.end());
+  const std::string damaged = partition + "/" + chunks[0];
+  std::string bytes = *fs.ReadFileToString(damaged);
+  bytes[bytes.size() - 120] ^= 0x40;  // in the directory
+  ASSERT_TRUE(fs.WriteFileAtomically(damaged, bytes).ok());
+  ASSERT_EQ(Run({"rebuild-index", "--data-dir", Data(), "--tenant", "fake"}, "", &out, &err), 0)
+      << out << err;
+  EXPECT_NE(out.find("2 chunk files, 1 indexed, 1 skipped\n  skipped " + damaged +
+                     ": Corruption:"),
+            std::string::npos)
+      << out;
+  // The intact chunk still serves (it holds the same entries).
+  ASSERT_EQ(Query(R"({job="db"})", {}, &out, &err), 0) << out << err;
+  EXPECT_EQ(Rows(out).size(), 2u) << out;
+}
+
+TEST_F(QueryCommandTest, RebuildIndexNamesAMissingDirectoryOrTenant) {
+  std::string out, err;
+  EXPECT_EQ(Run({"rebuild-index", "--data-dir", Data()}, "", &out, &err), 1) << out << err;
+  EXPECT_NE(err.find("does not exist"), std::string::npos) << err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err), 0) << out << err;
+  EXPECT_EQ(Run({"rebuild-index", "--data-dir", Data(), "--tenant", "other"}, "", &out, &err), 1)
+      << out << err;
+  EXPECT_NE(err.find("tenant other has no data"), std::string::npos) << err;
+  EXPECT_EQ(Run({"rebuild-index", "--data-dir", Data(), "--tenant", ".."}, "", &out, &err), 2)
+      << out << err;
 }
 
 }  // namespace
