@@ -28,6 +28,7 @@
 #include "aggregator/app/ingest_command.h"
 #include "aggregator/app/query_command.h"
 #include "aggregator/app/rebuild_index_command.h"
+#include "aggregator/app/verify_command.h"
 #include "aggregator/config/aggregator_config.h"
 #include "aggregator/config/aggregator_config_yaml.h"
 #include "shared/log/level.h"
@@ -208,6 +209,16 @@ int RebuildIndex(const RebuildIndexOptions& options, const std::string& log_leve
   return report->failed_partitions == 0 ? 0 : kExitRuntime;
 }
 
+int Verify(const VerifyOptions& options, const std::string& log_level) {
+  std::optional<log::Level> level = LevelFlag(log_level);
+  if (!level) return Usage("--log-level: expected debug, info, warn or error");
+  log::Logger logger(log::LoggerOptions{.min_level = *level});
+  ::signal(SIGPIPE, SIG_IGN);
+  Result<VerifyReport> report = RunVerify(options, stdout, &logger);
+  if (!report.ok()) return ExitFor("verify", report.status());
+  return report->problems == 0 ? 0 : kExitRuntime;
+}
+
 }  // namespace
 }  // namespace silt::aggregator
 
@@ -220,6 +231,8 @@ int main(int argc, char** argv) {
   std::string ingest_log_level = "warn";
   silt::aggregator::RebuildIndexOptions rebuild;
   std::string rebuild_log_level = "warn";
+  silt::aggregator::VerifyOptions verify;
+  std::string verify_log_level = "warn";
   CLI::App app{"silt-aggregator: receives, stores and serves logs"};
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", std::string("silt-aggregator ") + SILT_VERSION);
@@ -255,6 +268,13 @@ int main(int argc, char** argv) {
   rebuild_cmd->add_option("--tenant", rebuild.tenant, "only this tenant [default: every tenant]");
   rebuild_cmd->add_option("--log-level", rebuild_log_level, "log level on stderr")
       ->capture_default_str();
+  CLI::App* verify_cmd = app.add_subcommand(
+      "verify", "check every chunk file, index and WAL segment of a data directory (server stopped)");
+  verify_cmd->add_option("--data-dir", verify.data_dir, "the data directory")->required();
+  verify_cmd->add_option("--tenant", verify.tenant,
+                         "only this tenant's partitions, not the WAL [default: everything]");
+  verify_cmd->add_option("--log-level", verify_log_level, "log level on stderr")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -265,5 +285,6 @@ int main(int argc, char** argv) {
   if (query_cmd->parsed()) return silt::aggregator::Query(query, query_log_level);
   if (ingest_cmd->parsed()) return silt::aggregator::Ingest(ingest, ingest_log_level);
   if (rebuild_cmd->parsed()) return silt::aggregator::RebuildIndex(rebuild, rebuild_log_level);
+  if (verify_cmd->parsed()) return silt::aggregator::Verify(verify, verify_log_level);
   return silt::aggregator::Serve(serve);
 }

@@ -1,7 +1,7 @@
 // `silt-aggregator ingest` then `silt-aggregator query` on a temp data directory, through the
 // real binary: Loki push JSON in, Loki query_range / query JSON out (issue 6: log queries,
-// metric queries). Also `silt-aggregator rebuild-index` on such a directory (issue 3: indexes
-// rebuildable from chunk files alone).
+// metric queries). Also `silt-aggregator rebuild-index` and `verify` on such a directory (issue
+// 3: indexes rebuildable from chunk files alone; damage found and reported).
 #include <simdjson.h>
 
 #include <algorithm>
@@ -394,6 +394,8 @@ TEST_F(QueryCommandTest, DirectoryInUseIsRefused) {
   std::string rebuilt;
   EXPECT_EQ(Run({"rebuild-index", "--data-dir", Data()}, "", &rebuilt, &err), 1) << rebuilt << err;
   EXPECT_NE(err.find("already held by process"), std::string::npos) << err;
+  EXPECT_EQ(Run({"verify", "--data-dir", Data()}, "", &rebuilt, &err), 1) << rebuilt << err;
+  EXPECT_NE(err.find("already held by process"), std::string::npos) << err;
   EXPECT_TRUE((*held)->Close().ok());
 }
 
@@ -465,6 +467,65 @@ TEST_F(QueryCommandTest, RebuildIndexNamesAMissingDirectoryOrTenant) {
   EXPECT_NE(err.find("tenant other has no data"), std::string::npos) << err;
   EXPECT_EQ(Run({"rebuild-index", "--data-dir", Data(), "--tenant", ".."}, "", &out, &err), 2)
       << out << err;
+}
+
+TEST_F(QueryCommandTest, VerifyReadsEverythingAndFindsNothingInAnIntactDirectory) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err, {"--flush"}), 0) << out << err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err), 0) << out << err;  // stays in the WAL
+  ASSERT_EQ(Run({"verify", "--data-dir", Data()}, "", &out, &err), 0) << out << err;
+  EXPECT_NE(out.find(": 1 chunk files, 2 blocks, 5 entries: ok\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("wal " + Data() + "/wal/"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 partitions, 1 chunk files, 2 blocks, 5 entries; "), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("; 0 problems\n"), std::string::npos) << out;
+  // With --tenant the WAL, which mixes tenants, is left out.
+  ASSERT_EQ(Run({"verify", "--data-dir", Data(), "--tenant", "fake"}, "", &out, &err), 0)
+      << out << err;
+  EXPECT_EQ(out.find("wal "), std::string::npos) << out;
+}
+
+TEST_F(QueryCommandTest, VerifyReportsADamagedBlockATornWalTailAndAMissingIndex) {
+  std::string out, err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err, {"--flush"}), 0) << out << err;
+  ASSERT_EQ(Ingest(TwoStreams(), &out, &err), 0) << out << err;
+  const std::string partition = OnlyPartitionDir(Data());
+  fs::PosixFileSystem fs;
+  auto names = fs.ListDir(partition);
+  ASSERT_TRUE(names.ok());
+  std::string chunk;
+  for (const std::string& n : *names) {
+    if (n.starts_with("chunk-")) chunk = partition + "/" + n;
+  }
+  ASSERT_FALSE(chunk.empty());
+  std::string bytes = *fs.ReadFileToString(chunk);
+  bytes[40] ^= 0x01;  // inside the first block, after the 30-byte header
+  ASSERT_TRUE(fs.WriteFileAtomically(chunk, bytes).ok());
+  ASSERT_TRUE(fs.DeleteFile(partition + "/index.silt").ok());
+  auto segments = fs.ListDir(Data() + "/wal");
+  ASSERT_TRUE(segments.ok());
+  std::sort(segments->begin(), segments->end());
+  std::string newest;
+  for (const std::string& n : *segments) {
+    if (n.ends_with(".wal")) newest = Data() + "/wal/" + n;
+  }
+  ASSERT_FALSE(newest.empty());
+  std::string wal = *fs.ReadFileToString(newest);
+  ASSERT_TRUE(fs.WriteFileAtomically(newest, wal + "torn").ok());
+  const std::string before = *fs.ReadFileToString(chunk);
+
+  ASSERT_EQ(Run({"verify", "--data-dir", Data()}, "", &out, &err), 1) << out << err;
+  EXPECT_NE(out.find("3 problems\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("block 0 of stream"), std::string::npos) << out;
+  EXPECT_NE(out.find("checksum mismatch"), std::string::npos) << out;
+  EXPECT_NE(out.find("/index.silt: missing"), std::string::npos) << out;
+  EXPECT_NE(out.find("torn_tail at offset " + std::to_string(wal.size())), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("(recovery truncates it)"), std::string::npos) << out;
+  // Nothing was changed: the torn tail is still there, no index was written.
+  EXPECT_EQ(*fs.ReadFileToString(newest), wal + "torn");
+  EXPECT_EQ(*fs.ReadFileToString(chunk), before);
+  EXPECT_FALSE(fs.FileExists(partition + "/index.silt"));
 }
 
 }  // namespace
