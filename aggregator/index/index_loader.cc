@@ -91,15 +91,9 @@ std::string SkippedChunkThatNowOpens(fs::FileSystem* fs, const std::string& dir,
     if (!file.ok()) continue;
     Result<std::unique_ptr<store::ChunkReader>> reader =
         store::ChunkReader::Open(file->get(), reader_options);
-    if (!reader.ok()) continue;
     // A readable chunk of another tenant or partition stays skipped (a rebuild would skip it
     // again, and every start would rebuild).
-    const store::ChunkHeader& header = (*reader)->header();
-    if (!index.chunks().empty() &&
-        (header.tenant != index.tenant() || header.partition_start != index.partition_start() ||
-         header.partition_end != index.partition_end())) {
-      continue;
-    }
+    if (!reader.ok() || !index.CheckBelongs(**reader).ok()) continue;
     return chunk.file_name + ", skipped when the index was built (" + chunk.reason +
            "), now reads";
   }

@@ -147,6 +147,10 @@ class PartitionIndex {
   // value). Meant for tests and verification.
   friend bool operator==(const PartitionIndex& a, const PartitionIndex& b);
 
+  // InvalidArgument ("the file is in the wrong directory") when the index holds chunks of
+  // another tenant or partition than `reader`'s; OK for an empty index.
+  Status CheckBelongs(const store::ChunkReader& reader) const;
+
  private:
   friend class IndexFileDecoder;  // index_file_decoder.cc fills a PartitionIndex from its parts
 
@@ -156,7 +160,6 @@ class PartitionIndex {
   };
 
   Status CheckNewName(std::string_view file_name) const;
-  Status CheckBelongs(const store::ChunkReader& reader) const;
   void UpdateTimeRange();
   // The fingerprints of streams with data in [from, through), among `candidates` (sorted).
   std::vector<uint64_t> WithDataIn(std::span<const uint64_t> candidates, int64_t from,

@@ -1,16 +1,12 @@
 #include "aggregator/store/chunk_block_builder.h"
 
 #include <cassert>
-#include <cstring>
 
 #include "aggregator/bloom/bloom_filter.h"
 #include "aggregator/store/binary_coding.h"
 
 namespace silt::store {
 namespace {
-
-// Header bytes besides the timestamp delta that AddEncoded gathers on the stack.
-constexpr size_t kShortHeaderBytes = 16;
 
 void PutLengthPrefixed(std::string_view bytes, std::string* out) {
   PutVarint64(bytes.size(), out);
@@ -70,19 +66,9 @@ void ChunkBlockBuilder::AddEncoded(int64_t timestamp, std::string_view encoded,
   assert(line.data() >= encoded.data() &&
          line.data() + line.size() <= encoded.data() + encoded.size());
   const size_t line_at = static_cast<size_t>(line.data() - encoded.data());
-  const std::string_view before = encoded.substr(0, line_at);
-  const std::string_view after = encoded.substr(line_at + line.size());
   PutTimestamp(timestamp);
-  if (before.size() + after.size() <= kShortHeaderBytes) {
-    // The common case (a short length, no metadata): one append instead of two.
-    char header[kShortHeaderBytes];
-    std::memcpy(header, before.data(), before.size());
-    std::memcpy(header + before.size(), after.data(), after.size());
-    headers_.append(header, before.size() + after.size());
-  } else {
-    headers_.append(before);
-    headers_.append(after);
-  }
+  headers_.append(encoded.substr(0, line_at));
+  headers_.append(encoded.substr(line_at + line.size()));
   lines_.append(line);
   AddTerms(line, metadata);
 }
