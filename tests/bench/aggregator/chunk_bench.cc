@@ -11,7 +11,9 @@
 // Benchmarks: BM_ChunkWrite, the whole writer; BM_BlockBuild, entry encoding with and without
 // blooms and nothing else (the difference is the whole cost of blooms); BM_RawLz4 and
 // BM_RawZstd3, the peers, on the raw text (each line and '\n', in generation order, as a log
-// file holds it) in 256 KiB pieces; BM_BlockDecodeAndIterate, the read side.
+// file holds it) in 256 KiB pieces; BM_BloomTermFinding, the floor under bloom building: only
+// finding the terms (the tokens; the JSON/logfmt key=value terms), with no set, hash or filter;
+// BM_BlockDecodeAndIterate, the read side.
 // Counters: line MB/s (bytes_per_second), lines/s (items_per_second), ratio (raw line bytes /
 // file bytes, so it includes blooms and metadata), bloom_raw_pct (bloom bytes per 100 raw line
 // bytes), bloom_file_pct (bloom share of the file), bloom_bytes_per_block.
@@ -31,6 +33,9 @@
 #include <string>
 #include <vector>
 
+#include "aggregator/bloom/seen_term_cache.h"
+#include "aggregator/bloom/term_extractor.h"
+#include "aggregator/bloom/tokenizer.h"
 #include "aggregator/store/chunk_block_builder.h"
 #include "aggregator/store/chunk_reader.h"
 #include "aggregator/store/chunk_writer.h"
@@ -326,6 +331,50 @@ void BM_BlockBuild(benchmark::State& state) {
 BENCHMARK(BM_BlockBuild)
     ->ArgNames({"data", "bloom"})
     ->ArgsProduct({{kSynthetic, kMixed, kNginx, kJson, kLogfmt, kSyslog, kJava}, {1, 0}})
+    ->Unit(benchmark::kMillisecond);
+
+// Only finding a block's bloom terms, nothing done with them: part 0 walks every line's tokens
+// (ForEachToken), part 1 extracts every line's key=value terms (TermExtractor, with the per-block
+// cache of repeated pairs the builder uses). Whatever bloom building does beyond this (the
+// per-block set of distinct terms, hashing, the filter) comes on top, so this is the least any
+// filter over these terms can cost per byte. Args: data set, part.
+void BM_BloomTermFinding(benchmark::State& state) {
+  const Data& data = GetData(static_cast<int>(state.range(0)));
+  const bool pairs = state.range(1) != 0;
+  bloom::TermExtractor extractor;
+  bloom::SeenTermCache seen;
+  uint64_t term_bytes = 0;
+  for (auto _ : state) {
+    term_bytes = 0;
+    for (const std::vector<Line>& stream : data.lines) {
+      size_t block_bytes = 0;
+      for (const Line& line : stream) {
+        if (block_bytes + line.text.size() > kDefaultTargetBlockSize) {
+          seen.Clear();
+          block_bytes = 0;
+        }
+        block_bytes += line.text.size();
+        if (pairs) {
+          extractor.ForEachLinePairTerm(
+              line.text, [&term_bytes](std::string_view term) { term_bytes += term.size(); },
+              &seen);
+        } else {
+          bloom::ForEachToken(line.text,
+                              [&term_bytes](std::string_view token) { term_bytes += token.size(); });
+        }
+      }
+      seen.Clear();
+    }
+    benchmark::DoNotOptimize(term_bytes);
+  }
+  SetThroughput(state, data);
+  state.counters["term_bytes_per_line_byte"] = static_cast<double>(term_bytes) / data.line_bytes;
+  state.SetLabel(std::string(DataSetName(static_cast<int>(state.range(0)))) +
+                 (pairs ? " key=value terms" : " tokens"));
+}
+BENCHMARK(BM_BloomTermFinding)
+    ->ArgNames({"data", "pairs"})
+    ->ArgsProduct({{kSynthetic, kMixed, kNginx, kJson, kLogfmt, kSyslog, kJava}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
 
 // The peers: raw lz4 (LZ4_compress_default, what `lz4 -1` runs) and zstd -3 on the same text,

@@ -6,6 +6,9 @@
 #include <sstream>
 #include <vector>
 
+#include "aggregator/store/block_compression.h"
+#include "aggregator/store/chunk_reader.h"
+#include "shared/fs/posix_file_system.h"
 #include "tests/bench/logql/scan_data.h"
 
 namespace silt::bench {
@@ -48,6 +51,43 @@ Contender ShellCountContender(const std::string& name, const std::string& script
           }};
 }
 
+// Reads and decompresses every block of every chunk file under `data_dir`'s tenant; returns how
+// many blocks. The directory's layout: tenants/<tenant>/<partition>/chunk-*.silt.
+Result<uint64_t> DecompressEveryBlock(const std::string& data_dir) {
+  fs::PosixFileSystem fs;
+  const std::string tenant_dir = data_dir + "/tenants/" + kBenchTenant;
+  SILT_ASSIGN_OR_RETURN(std::vector<std::string> partitions, fs.ListDir(tenant_dir));
+  std::string compressed;
+  std::string block;
+  uint64_t blocks = 0;
+  for (const std::string& partition : partitions) {
+    SILT_ASSIGN_OR_RETURN(std::vector<std::string> names, fs.ListDir(tenant_dir + "/" + partition));
+    for (const std::string& name : names) {
+      if (name.rfind("chunk-", 0) != 0) continue;
+      SILT_ASSIGN_OR_RETURN(std::unique_ptr<fs::RandomAccessFile> file,
+                            fs.NewRandomAccessFile(tenant_dir + "/" + partition + "/" + name));
+      SILT_ASSIGN_OR_RETURN(std::unique_ptr<store::ChunkReader> reader,
+                            store::ChunkReader::Open(file.get()));
+      for (const store::StreamInfo& stream : reader->streams()) {
+        for (const store::BlockInfo& info : stream.blocks) {
+          compressed.resize(info.compressed_size);
+          block.resize(info.uncompressed_size);
+          SILT_ASSIGN_OR_RETURN(size_t n,
+                                file->Read(info.offset, info.compressed_size, compressed.data()));
+          if (n != info.compressed_size) {
+            return Status::IOError(file->path() + ": short read of a block at offset " +
+                                   std::to_string(info.offset));
+          }
+          SILT_RETURN_IF_ERROR(store::DecompressBlock(reader->header().codec, compressed,
+                                                      info.uncompressed_size, block.data()));
+          ++blocks;
+        }
+      }
+    }
+  }
+  return blocks;
+}
+
 }  // namespace
 
 Contender GrepContender(const std::string& raw_path, const std::string& literal,
@@ -86,6 +126,24 @@ Contender SiltContender(const std::string& name, const std::string& data_dir,
             m.count = m.silt.count;
             return m;
           }};
+}
+
+Contender DecompressionFloorContender(const std::string& data_dir) {
+  const std::string name = "silt's blocks, decompressed only";
+  return {name, "read and decompress every block of " + data_dir + " (nothing else)",
+          [data_dir, name]() -> Result<Measurement> {
+            Measurement m;
+            SILT_ASSIGN_OR_RETURN(ChildOutput out,
+                                  RunInChild(name, [&]() -> Result<std::string> {
+                                    SILT_ASSIGN_OR_RETURN(uint64_t blocks,
+                                                          DecompressEveryBlock(data_dir));
+                                    return std::to_string(blocks);
+                                  }));
+            m.usage = out.usage;
+            m.count = std::stoull(out.message);
+            return m;
+          },
+          false};
 }
 
 }  // namespace silt::bench

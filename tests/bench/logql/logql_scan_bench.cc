@@ -92,6 +92,7 @@ Row LiteralRow(const std::string& title, const std::string& literal, const DataS
                 0,
                 5000};
     row.contenders.push_back(SiltContender("silt log query, blooms off", data.silt_dir, q));
+    row.contenders.push_back(DecompressionFloorContender(data.silt_dir));
   }
   return row;
 }

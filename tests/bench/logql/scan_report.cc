@@ -49,7 +49,7 @@ void PrintContender(const Contender& contender, const Samples& s, const DataSet&
   const double gb = static_cast<double>(data.raw_bytes) / 1e9;
   std::printf(
       "  %-34s %11s  %-20s %-20s %-7.2f %-14s", contender.name.c_str(),
-      Grouped(s.front().count).c_str(),
+      (Grouped(s.front().count) + (contender.counts_matches ? "" : " blk")).c_str(),
       SpreadText(Each(s, [](const Measurement& m) { return m.usage.cpu_s(); }), "%.2f").c_str(),
       SpreadText(Each(s, [gb](const Measurement& m) { return gb / m.usage.cpu_s(); }), "%.2f")
           .c_str(),
