@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "aggregator/app/counted.h"
 #include "aggregator/app/data_dir_walk.h"
 #include "aggregator/index/index_loader.h"
 #include "shared/fs/posix_file_system.h"
@@ -25,8 +26,9 @@ void RebuildPartition(fs::FileSystem* fs, const PartitionDir& partition, std::FI
   report->chunk_files += rebuilt->chunk_files;
   report->chunks_indexed += rebuilt->chunks_indexed;
   report->chunks_skipped += rebuilt->chunks_skipped;
-  std::fprintf(out, "%s: %zu chunk files, %zu indexed, %zu skipped\n", name.c_str(),
-               rebuilt->chunk_files, rebuilt->chunks_indexed, rebuilt->chunks_skipped);
+  std::fprintf(out, "%s: %s, %zu indexed, %zu skipped\n", name.c_str(),
+               Counted(rebuilt->chunk_files, "chunk file").c_str(), rebuilt->chunks_indexed,
+               rebuilt->chunks_skipped);
   for (const std::string& problem : rebuilt->problems) {
     std::fprintf(out, "  skipped %s\n", problem.c_str());
   }
@@ -44,10 +46,10 @@ Result<RebuildIndexReport> RunRebuildIndex(const RebuildIndexOptions& options, s
   for (const PartitionDir& partition : partitions) {
     RebuildPartition(&fs, partition, out, logger, &report);
   }
-  std::fprintf(out,
-               "%zu partitions rebuilt, %zu failed; %zu chunk files, %zu indexed, %zu skipped\n",
-               report.partitions, report.failed_partitions, report.chunk_files,
-               report.chunks_indexed, report.chunks_skipped);
+  std::fprintf(out, "%s rebuilt, %zu failed; %s, %zu indexed, %zu skipped\n",
+               Counted(report.partitions, "partition").c_str(), report.failed_partitions,
+               Counted(report.chunk_files, "chunk file").c_str(), report.chunks_indexed,
+               report.chunks_skipped);
   return report;
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "aggregator/app/counted.h"
 #include "aggregator/app/data_dir_walk.h"
 #include "aggregator/engine/data_layout.h"
 #include "aggregator/index/index_loader.h"
@@ -69,15 +70,14 @@ Status VerifyPartition(fs::FileSystem* fs, const PartitionDir& partition, std::F
   }
   index::IndexLoadOptions load;
   load.write_rebuilt_index = false;
-  SILT_ASSIGN_OR_RETURN(index::LoadedIndex loaded,
-                        index::LoadOrRebuild(fs, partition.path, load));
+  SILT_ASSIGN_OR_RETURN(index::LoadedIndex loaded, index::LoadOrRebuild(fs, partition.path, load));
   const index::IndexLoadReport& index_report = loaded.report;
-  const bool empty = counts.chunk_files == 0 &&
-                     index_report.rebuild_reason == index::RebuildReason::kMissing;
+  const bool empty =
+      counts.chunk_files == 0 && index_report.rebuild_reason == index::RebuildReason::kMissing;
   if (index_report.rebuild_reason != index::RebuildReason::kNone && !empty) {
     counts.problems.push_back(
-        partition.path + "/index.silt: " +
-        std::string(index::RebuildReasonName(index_report.rebuild_reason)) +
+        partition.path +
+        "/index.silt: " + std::string(index::RebuildReasonName(index_report.rebuild_reason)) +
         (index_report.rebuild_detail.empty() ? "" : " (" + index_report.rebuild_detail + ")") +
         "; the server rebuilds it at start, or run silt-aggregator rebuild-index");
   }
@@ -86,12 +86,11 @@ Status VerifyPartition(fs::FileSystem* fs, const PartitionDir& partition, std::F
   report->blocks += counts.blocks;
   report->entries += counts.entries;
   report->problems += counts.problems.size();
-  std::fprintf(out, "%s/%s: %zu chunk files, %zu blocks, %llu entries: %s\n",
-               partition.tenant.c_str(), partition.name.c_str(), counts.chunk_files,
-               counts.blocks, static_cast<unsigned long long>(counts.entries),
-               counts.problems.empty() ? "ok"
-                                       : (std::to_string(counts.problems.size()) + " problems")
-                                             .c_str());
+  std::fprintf(out, "%s/%s: %s, %s, %s: %s\n", partition.tenant.c_str(), partition.name.c_str(),
+               Counted(counts.chunk_files, "chunk file").c_str(),
+               Counted(counts.blocks, "block").c_str(),
+               Counted(counts.entries, "entry", "entries").c_str(),
+               counts.problems.empty() ? "ok" : Counted(counts.problems.size(), "problem").c_str());
   for (const std::string& problem : counts.problems) std::fprintf(out, "  %s\n", problem.c_str());
   return Status::Ok();
 }
@@ -131,9 +130,8 @@ Status VerifyWal(fs::FileSystem* fs, const std::string& data_dir, std::FILE* out
     ++report->wal_segments;
     report->wal_records += records;
     report->problems += problems.size();
-    std::fprintf(out, "wal %s: %llu records: %s\n", segment.path.c_str(),
-                 static_cast<unsigned long long>(records),
-                 problems.empty() ? "ok" : (std::to_string(problems.size()) + " problems").c_str());
+    std::fprintf(out, "wal %s: %s: %s\n", segment.path.c_str(), Counted(records, "record").c_str(),
+                 problems.empty() ? "ok" : Counted(problems.size(), "problem").c_str());
     for (const std::string& problem : problems) std::fprintf(out, "  %s\n", problem.c_str());
   }
   return Status::Ok();
@@ -151,14 +149,14 @@ Result<VerifyReport> RunVerify(const VerifyOptions& options, std::FILE* out, log
     SILT_RETURN_IF_ERROR(VerifyPartition(&fs, partition, out, &report));
   }
   if (options.tenant.empty()) SILT_RETURN_IF_ERROR(VerifyWal(&fs, options.data_dir, out, &report));
-  std::fprintf(out,
-               "%zu partitions, %zu chunk files, %zu blocks, %llu entries; %zu WAL segments, "
-               "%llu records; %zu problems\n",
-               report.partitions, report.chunk_files, report.blocks,
-               static_cast<unsigned long long>(report.entries), report.wal_segments,
-               static_cast<unsigned long long>(report.wal_records), report.problems);
+  std::fprintf(
+      out, "%s, %s, %s, %s; %s, %s; %s\n", Counted(report.partitions, "partition").c_str(),
+      Counted(report.chunk_files, "chunk file").c_str(), Counted(report.blocks, "block").c_str(),
+      Counted(report.entries, "entry", "entries").c_str(),
+      Counted(report.wal_segments, "WAL segment").c_str(),
+      Counted(report.wal_records, "record").c_str(), Counted(report.problems, "problem").c_str());
   if (report.problems != 0) {
-    logger->Warn("verify", std::to_string(report.problems) + " problems in " + options.data_dir);
+    logger->Warn("verify", Counted(report.problems, "problem") + " in " + options.data_dir);
   }
   return report;
 }

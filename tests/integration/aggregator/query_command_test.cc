@@ -420,8 +420,10 @@ TEST_F(QueryCommandTest, RebuildIndexWritesEveryPartitionsIndexFromTheChunkFiles
   ASSERT_TRUE(fs.WriteFileAtomically(index, "not an index").ok());  // damaged by hand
   ASSERT_EQ(Run({"rebuild-index", "--data-dir", Data()}, "", &out, &err), 0) << out << err;
   const std::string name = "fake/" + partition.substr(partition.rfind('/') + 1);
-  EXPECT_NE(out.find(name + ": 1 chunk files, 1 indexed, 0 skipped\n"), std::string::npos) << out;
-  EXPECT_NE(out.find(" partitions rebuilt, 0 failed;"), std::string::npos) << out;
+  EXPECT_NE(out.find(name + ": 1 chunk file, 1 indexed, 0 skipped\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 partition rebuilt, 0 failed; 1 chunk file, 1 indexed, 0 skipped\n"),
+            std::string::npos)
+      << out;
   EXPECT_NE(*fs.ReadFileToString(index), "not an index");
   ASSERT_EQ(Query(R"({job="db"})", {"--direction", "forward"}, &out, &err), 0) << out << err;
   EXPECT_EQ(Rows(out), (std::vector<std::string>{R"({"job":"db"}|2|slow query error)",
@@ -448,8 +450,7 @@ TEST_F(QueryCommandTest, RebuildIndexListsDamagedChunksAndIndexesTheRest) {
   ASSERT_TRUE(fs.WriteFileAtomically(damaged, bytes).ok());
   ASSERT_EQ(Run({"rebuild-index", "--data-dir", Data(), "--tenant", "fake"}, "", &out, &err), 0)
       << out << err;
-  EXPECT_NE(out.find("2 chunk files, 1 indexed, 1 skipped\n  skipped " + damaged +
-                     ": Corruption:"),
+  EXPECT_NE(out.find("2 chunk files, 1 indexed, 1 skipped\n  skipped " + damaged + ": Corruption:"),
             std::string::npos)
       << out;
   // The intact chunk still serves (it holds the same entries).
@@ -474,10 +475,9 @@ TEST_F(QueryCommandTest, VerifyReadsEverythingAndFindsNothingInAnIntactDirectory
   ASSERT_EQ(Ingest(TwoStreams(), &out, &err, {"--flush"}), 0) << out << err;
   ASSERT_EQ(Ingest(TwoStreams(), &out, &err), 0) << out << err;  // stays in the WAL
   ASSERT_EQ(Run({"verify", "--data-dir", Data()}, "", &out, &err), 0) << out << err;
-  EXPECT_NE(out.find(": 1 chunk files, 2 blocks, 5 entries: ok\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(": 1 chunk file, 2 blocks, 5 entries: ok\n"), std::string::npos) << out;
   EXPECT_NE(out.find("wal " + Data() + "/wal/"), std::string::npos) << out;
-  EXPECT_NE(out.find("1 partitions, 1 chunk files, 2 blocks, 5 entries; "), std::string::npos)
-      << out;
+  EXPECT_NE(out.find("1 partition, 1 chunk file, 2 blocks, 5 entries; "), std::string::npos) << out;
   EXPECT_NE(out.find("; 0 problems\n"), std::string::npos) << out;
   // With --tenant the WAL, which mixes tenants, is left out.
   ASSERT_EQ(Run({"verify", "--data-dir", Data(), "--tenant", "fake"}, "", &out, &err), 0)
@@ -516,6 +516,8 @@ TEST_F(QueryCommandTest, VerifyReportsADamagedBlockATornWalTailAndAMissingIndex)
 
   ASSERT_EQ(Run({"verify", "--data-dir", Data()}, "", &out, &err), 1) << out << err;
   EXPECT_NE(out.find("3 problems\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(": 2 problems\n"), std::string::npos) << out;  // the partition's
+  EXPECT_NE(out.find(": 1 problem\n"), std::string::npos) << out;   // the WAL segment's
   EXPECT_NE(out.find("block 0 of stream"), std::string::npos) << out;
   EXPECT_NE(out.find("checksum mismatch"), std::string::npos) << out;
   EXPECT_NE(out.find("/index.silt: missing"), std::string::npos) << out;
