@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "aggregator/engine/data_layout.h"
+#include "aggregator/index/index_loader.h"
 #include "aggregator/store/block_compression.h"
 #include "aggregator/store/chunk_reader.h"
 #include "shared/fs/posix_file_system.h"
@@ -21,19 +23,24 @@ std::string ShellQuoted(const std::string& text) {
   return out + "'";
 }
 
-Result<uint64_t> ReadCount(const std::string& path, const std::string& command) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
+// The count in what `command` printed (trailing newlines and spaces allowed); `where` ends the
+// error message, e.g. naming the file it was read from.
+Result<uint64_t> ParseCount(std::string s, const std::string& command, const std::string& where) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   uint64_t count = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), count);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
     return Status::IOError("'" + command + "' printed \"" + s.substr(0, 80) +
-                           "\" instead of a line count (see " + path + ")");
+                           "\" instead of a count" + where);
   }
   return count;
+}
+
+Result<uint64_t> ReadCount(const std::string& path, const std::string& command) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseCount(text.str(), command, " (see " + path + ")");
 }
 
 // Runs `script` with `sh -c script sh args...`; its stdout is the count.
@@ -51,11 +58,11 @@ Contender ShellCountContender(const std::string& name, const std::string& script
           }};
 }
 
-// Reads and decompresses every block of every chunk file under `data_dir`'s tenant; returns how
-// many blocks. The directory's layout: tenants/<tenant>/<partition>/chunk-*.silt.
+// Reads and decompresses every block of every chunk file of the bench tenant under `data_dir`;
+// returns how many blocks.
 Result<uint64_t> DecompressEveryBlock(const std::string& data_dir) {
   fs::PosixFileSystem fs;
-  const std::string tenant_dir = data_dir + "/tenants/" + kBenchTenant;
+  const std::string tenant_dir = engine::TenantDir(data_dir, kBenchTenant);
   SILT_ASSIGN_OR_RETURN(std::vector<std::string> partitions, fs.ListDir(tenant_dir));
   std::string compressed;
   std::string block;
@@ -63,7 +70,7 @@ Result<uint64_t> DecompressEveryBlock(const std::string& data_dir) {
   for (const std::string& partition : partitions) {
     SILT_ASSIGN_OR_RETURN(std::vector<std::string> names, fs.ListDir(tenant_dir + "/" + partition));
     for (const std::string& name : names) {
-      if (name.rfind("chunk-", 0) != 0) continue;
+      if (!index::IsChunkFileName(name)) continue;
       SILT_ASSIGN_OR_RETURN(std::unique_ptr<fs::RandomAccessFile> file,
                             fs.NewRandomAccessFile(tenant_dir + "/" + partition + "/" + name));
       SILT_ASSIGN_OR_RETURN(std::unique_ptr<store::ChunkReader> reader,
@@ -133,14 +140,13 @@ Contender DecompressionFloorContender(const std::string& data_dir) {
   return {name, "read and decompress every block of " + data_dir + " (nothing else)",
           [data_dir, name]() -> Result<Measurement> {
             Measurement m;
-            SILT_ASSIGN_OR_RETURN(ChildOutput out,
-                                  RunInChild(name, [&]() -> Result<std::string> {
+            SILT_ASSIGN_OR_RETURN(ChildOutput out, RunInChild(name, [&]() -> Result<std::string> {
                                     SILT_ASSIGN_OR_RETURN(uint64_t blocks,
                                                           DecompressEveryBlock(data_dir));
                                     return std::to_string(blocks);
                                   }));
             m.usage = out.usage;
-            m.count = std::stoull(out.message);
+            SILT_ASSIGN_OR_RETURN(m.count, ParseCount(out.message, name, ""));
             return m;
           },
           false};
